@@ -65,8 +65,15 @@ class LocalServer:
                 route = self.path.split("?", 1)[0]
                 with outer._lock:
                     seen = outer._seen.setdefault(route, [])
-                    req = Request(self.command, self.path, dict(self.headers.items()), body,
-                                  len(seen) + 1, self.wfile, self)
+                    req = Request(
+                        self.command,
+                        self.path,
+                        dict(self.headers.items()),
+                        body,
+                        len(seen) + 1,
+                        self.wfile,
+                        self,
+                    )
                     seen.append(req)
                     handler = outer._routes.get(route) or outer._routes.get(self.path)
                 if handler is None:
@@ -95,8 +102,15 @@ class LocalServer:
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def route(self, path: str, body: bytes | str = b"", *, status: int = 200,
-              headers: dict[str, str] | None = None, handler: Handler | None = None) -> str:
+    def route(
+        self,
+        path: str,
+        body: bytes | str = b"",
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        handler: Handler | None = None,
+    ) -> str:
         """Serve ``body`` (or call ``handler``) at ``path``; returns the full URL."""
         if handler is None:
             data = body.encode() if isinstance(body, str) else body

@@ -1,0 +1,153 @@
+"""``clean_html``: site rules -> lazy images -> URLs -> sanitize, parsing the HTML once.
+
+(Then a site's "after" rules, which may only delete whitespace between tags.)
+
+The first three steps share one lexbor tree (an HTML5 parser, like the html5ever inside
+nh3, so both see the same tree). The sanitizer runs last, so whatever a rule or a repair
+produced is sanitized like the feed's own markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from newsdesk.clean.images import repair_image
+from newsdesk.clean.policy import DEFAULT_POLICY, CleanPolicy
+from newsdesk.clean.rules import SiteRules, TextRule, rules_for
+from newsdesk.clean.sanitize import iframe_src_allowed, sanitize
+from newsdesk.clean.urls import absolutize, has_unsafe_scheme, map_srcset, srcset_urls
+
+__all__ = ["clean_html", "first_image"]
+
+# C0 controls (but tab, LF, CR) and DEL: never content, and Hexo drops posts holding some.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Start/end tags of the HTML "formatting elements", the ones the tree builder re-opens in
+# every new block. Used only by the blow-up fallback.
+_FORMATTING_TAG = re.compile(
+    r"</?(?:a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)(?=[\s/>])[^>]*>",
+    re.IGNORECASE,
+)
+_GROWTH_SLACK = 4096
+_IMG = re.compile(r"<img", re.IGNORECASE)
+
+# Elements whose URLs are made absolute (img and iframe get more care, see _rewrite).
+_URL_TAGS = ("a", "area", "video", "audio", "source")
+
+
+def _fix_urls(node: LexborNode, base: str | None) -> None:
+    attrs = node.attrs
+    for name in ("href", "src", "poster"):
+        value = attrs.get(name)
+        if value:
+            absolute = absolutize(value, base)
+            if absolute != value:
+                attrs[name] = absolute
+    srcset = attrs.get("srcset")
+    if srcset:
+        fixed = map_srcset(srcset, lambda url: absolutize(url, base))
+        if any(has_unsafe_scheme(u) for u in srcset_urls(fixed)):
+            del attrs["srcset"]  # here rather than in the sanitizer: keeps attribute order
+        elif fixed != srcset:
+            attrs["srcset"] = fixed
+
+
+def _keep_iframe(node: LexborNode, policy: CleanPolicy) -> bool:
+    attrs = node.attrs
+    src = (attrs.get("src") or "").strip()
+    if src.lower().startswith("http://"):  # an allowed player over http: ask for https
+        src = "https://" + src[len("http://") :]
+    if not iframe_src_allowed(src, policy.iframe_hosts):
+        return False
+    if src != attrs.get("src"):
+        attrs["src"] = src
+    if node.first_child is not None:  # raw text inside an iframe is never content
+        node.inner_html = ""
+    return True
+
+
+def _previous_element(node: LexborNode) -> LexborNode | None:
+    prev = node.prev
+    while prev is not None and not prev.is_element_node:
+        prev = prev.prev
+    return prev
+
+
+def _rewrite(tree: LexborHTMLParser, base: str | None, policy: CleanPolicy) -> None:
+    # tree.tags() per name is cheaper than one CSS selector list; order across tags only
+    # matters for <noscript>, which is handled last.
+    for node in tree.tags("img"):
+        if repair_image(node, base):
+            _fix_urls(node, base)
+        else:
+            node.decompose()
+    for tag in _URL_TAGS:
+        for node in tree.tags(tag):
+            _fix_urls(node, base)
+    for node in tree.tags("iframe"):
+        _fix_urls(node, base)
+        if not _keep_iframe(node, policy):
+            node.decompose()
+    # <noscript><img></noscript> right after a lazy <img> we just repaired is a duplicate;
+    # anywhere else it may hold the only copy of its content, so it is unwrapped.
+    for node in reversed(tree.tags("noscript")):  # innermost first: never touch a freed node
+        prev = _previous_element(node)
+        if prev is not None and prev.tag == "img" and node.css_first("img") is not None:
+            node.decompose()
+        else:
+            node.unwrap()
+
+
+def _prepare(html: str, rules: SiteRules, base: str | None, policy: CleanPolicy) -> str:
+    for text_rule in rules.text:
+        html = text_rule(html)
+    tree = LexborHTMLParser(html, is_fragment=True)
+    for tree_rule in rules.tree:
+        tree_rule(tree)
+    _rewrite(tree, base, policy)
+    return tree.html or ""
+
+
+def clean_html(html: str, base_url: str | None, policy: CleanPolicy = DEFAULT_POLICY) -> str:
+    """Clean one article body: the result is safe to publish as-is.
+
+    ``base_url`` (the article link, else the feed URL) resolves relative URLs and picks the
+    site rules. Image URLs stay the originals; proxies are added at publish time.
+    """
+    html = _CONTROL.sub("", html)
+    rules = rules_for(base_url, policy.site_rules)
+    if "<" not in html and not rules.text:  # plain text: nothing to rewrite, only to escape
+        out = sanitize(html, policy.iframe_hosts)
+    else:
+        prepared = _prepare(html, rules, base_url, policy)
+        if len(prepared) > policy.max_growth * len(html) + _GROWTH_SLACK:
+            prepared = _prepare(_FORMATTING_TAG.sub("", html), rules, base_url, policy)
+        out = sanitize(prepared, policy.iframe_hosts)
+    for after_rule in rules.after:
+        out = _whitespace_only(after_rule, out)
+    return out
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _whitespace_only(rule: TextRule, html: str) -> str:
+    # An after rule runs past the sanitizer, so it is held to its promise: delete blanks.
+    out = rule(html)
+    if _WHITESPACE.sub("", out) != _WHITESPACE.sub("", html):
+        name = getattr(rule, "__name__", repr(rule))
+        raise ValueError(f"after rule {name} changed more than whitespace")
+    return out
+
+
+def first_image(html: str) -> str | None:
+    """The ``src`` of the first ``<img>`` (document order) that has a non-empty one."""
+    if _IMG.search(html) is None:
+        return None
+    for node in LexborHTMLParser(html, is_fragment=True).css("img[src]"):
+        src = (node.attrs.get("src") or "").strip()
+        if src:
+            return src
+    return None

@@ -1,0 +1,24 @@
+"""What ``clean_html`` may keep, as one value passed in (no module-level switches)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from newsdesk.clean.rules import SITE_RULES, SiteRules
+from newsdesk.clean.sanitize import IFRAME_HOSTS
+
+__all__ = ["DEFAULT_POLICY", "CleanPolicy"]
+
+
+@dataclass(frozen=True)
+class CleanPolicy:
+    site_rules: Mapping[str, SiteRules] = field(default_factory=lambda: SITE_RULES, hash=False)
+    iframe_hosts: frozenset[str] = IFRAME_HOSTS
+    # Above this many times the input size (plus a constant), the HTML tree builder has
+    # cloned formatting elements into every paragraph (``<p><b class=…><p>x<p>x…``): the
+    # body is cleaned again with its formatting tags stripped.
+    max_growth: int = 8
+
+
+DEFAULT_POLICY = CleanPolicy()

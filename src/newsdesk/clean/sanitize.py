@@ -1,0 +1,169 @@
+"""The last step of ``clean_html``: an allowlist sanitizer (nh3, i.e. ammonia + html5ever).
+
+The allowlist is the data below. Everything else about safety is decided here too, so that
+the earlier steps (site rules, lazy images, URLs) never have to be trusted:
+
+* tags outside ``TAGS`` are unwrapped (text kept); ``DROP_WITH_CONTENT`` goes entirely;
+* attributes outside ``ATTRIBUTES`` go, event handlers and ``style`` included; ``data-*``
+  attributes stay unless their value is a javascript:/vbscript: URL;
+* URL attributes keep only ``URL_SCHEMES`` (relative URLs pass). ``data:`` is refused
+  everywhere, images included: in feeds a data: image is a lazy-load placeholder or a
+  tracking pixel, it bloats the post, and the image proxy could not serve it anyway;
+* ``srcset`` (which ammonia does not check) loses the whole attribute if any candidate has
+  an unsafe scheme;
+* an ``<iframe src>`` survives only as https on a host of ``policy.iframe_hosts``;
+* note: when ``attribute_filter`` drops an attribute, ammonia moves the element's last
+  attribute into its slot. The cleaner's tree pass removes what it can beforehand (unsafe
+  srcset, foreign iframes), so that only hostile input sees its attributes reordered;
+* every ``<a>`` gets ``rel="noopener noreferrer"``, every ``<img>`` ``referrerpolicy``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import nh3
+
+from newsdesk.clean.urls import has_unsafe_scheme, is_script_url, srcset_urls
+
+__all__ = [
+    "ATTRIBUTES",
+    "DROP_WITH_CONTENT",
+    "IFRAME_HOSTS",
+    "LINK_REL",
+    "SET_ATTRIBUTES",
+    "TAGS",
+    "URL_SCHEMES",
+    "iframe_src_allowed",
+    "sanitize",
+]
+
+TAGS: frozenset[str] = frozenset(
+    {
+        "a", "abbr", "acronym", "article", "aside", "b", "bdi", "bdo", "blockquote", "br",
+        "caption", "center", "cite", "code", "col", "colgroup", "data", "dd", "del",
+        "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer",
+        "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "i", "img", "ins",
+        "kbd", "li", "main", "mark", "ol", "p", "picture", "pre", "q", "rp", "rt", "rtc",
+        "ruby", "s", "samp", "section", "small", "source", "span", "strike", "strong",
+        "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
+        "tr", "tt", "u", "ul", "var", "wbr",
+        "audio", "iframe", "video",
+    }
+)  # fmt: skip
+
+# Removed together with everything inside them (the rest are unwrapped, keeping the text).
+DROP_WITH_CONTENT: frozenset[str] = frozenset(
+    {
+        "script", "style", "noscript", "template", "title", "textarea", "select",
+        "object", "embed", "applet", "frame", "frameset", "head",
+    }
+)  # fmt: skip
+
+_GLOBAL = {"class", "id", "title", "lang", "dir", "width", "height", "align"}
+
+ATTRIBUTES: dict[str, frozenset[str]] = {
+    "*": frozenset(_GLOBAL),
+    "a": frozenset({"href", "hreflang"}),
+    "img": frozenset({"src", "srcset", "sizes", "alt", "loading", "decoding", "referrerpolicy"}),
+    "source": frozenset({"src", "srcset", "type", "media", "sizes"}),
+    "video": frozenset({"src", "poster", "controls", "preload", "loop", "muted", "playsinline"}),
+    "audio": frozenset({"src", "controls", "preload", "loop", "muted"}),
+    "iframe": frozenset({"src", "allowfullscreen", "frameborder", "referrerpolicy", "loading"}),
+    "td": frozenset({"colspan", "rowspan", "headers"}),
+    "th": frozenset({"colspan", "rowspan", "headers", "scope"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+    "ol": frozenset({"start", "reversed", "type"}),
+    "li": frozenset({"value"}),
+    "blockquote": frozenset({"cite"}),
+    "q": frozenset({"cite"}),
+    "del": frozenset({"cite", "datetime"}),
+    "ins": frozenset({"cite", "datetime"}),
+    "time": frozenset({"datetime"}),
+    "data": frozenset({"value"}),
+}
+
+GENERIC_ATTRIBUTE_PREFIXES: frozenset[str] = frozenset({"data-"})
+
+URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+
+LINK_REL = "noopener noreferrer"
+
+# Set on every such tag: kept in place if the attribute is there, appended last otherwise.
+SET_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "img": {"referrerpolicy": "no-referrer"},  # hotlink-protected CDNs (sinaimg, qpic, …)
+    "iframe": {
+        "sandbox": "allow-scripts allow-same-origin allow-presentation allow-popups "
+        "allow-popups-to-escape-sandbox"
+    },
+}
+
+# Video players an article may embed. Exact hosts, https only.
+IFRAME_HOSTS: frozenset[str] = frozenset(
+    {
+        "www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "player.vimeo.com",
+        "player.bilibili.com", "v.qq.com", "player.youku.com", "music.163.com",
+    }
+)  # fmt: skip
+
+
+def iframe_src_allowed(src: str, hosts: frozenset[str]) -> bool:
+    src = src.strip()
+    if not src.lower().startswith("https://"):
+        return False
+    try:
+        host = urlsplit(src).hostname
+    except ValueError:
+        return False
+    return host is not None and host in hosts
+
+
+def _srcset_safe(value: str) -> bool:
+    return not any(has_unsafe_scheme(url) for url in srcset_urls(value))
+
+
+def _make_filter(iframe_hosts: frozenset[str]) -> Callable[[str, str, str], str | None]:
+    def attribute_filter(tag: str, attr: str, value: str) -> str | None:
+        if attr.startswith("data-"):
+            return None if is_script_url(value) else value
+        if attr == "srcset":
+            return value if _srcset_safe(value) else None
+        if tag == "iframe" and attr == "src":
+            return value if iframe_src_allowed(value, iframe_hosts) else None
+        return value
+
+    return attribute_filter
+
+
+@lru_cache(maxsize=8)
+def _cleaner(iframe_hosts: frozenset[str]) -> nh3.Cleaner:
+    # Built once per allowlist: converting the sets for every call would cost more than
+    # the sanitizing itself on a short article.
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags=set(DROP_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        attribute_filter=_make_filter(iframe_hosts),
+        strip_comments=True,
+        link_rel=LINK_REL,
+        generic_attribute_prefixes=set(GENERIC_ATTRIBUTE_PREFIXES),
+        set_tag_attribute_values=SET_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+    )
+
+
+# html5ever serializes an iframe's children as raw text, so "<iframe><script>" would come
+# out verbatim. Nothing should be inside an iframe at all: empty any that is not.
+_IFRAME_CONTENT = re.compile(r"(<iframe\b[^>]*>).*?(</iframe>)", re.DOTALL)
+
+
+def sanitize(html: str, iframe_hosts: frozenset[str] = IFRAME_HOSTS) -> str:
+    """Sanitize an HTML fragment with the allowlist above."""
+    out: str = _cleaner(iframe_hosts).clean(html)
+    if "<iframe" in out:
+        out = _IFRAME_CONTENT.sub(r"\1\2", out)
+    return out

@@ -1,0 +1,99 @@
+"""URL helpers shared by the cleaner and the image rewriter.
+
+Pure functions on strings: no parsing of HTML here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+__all__ = [
+    "absolutize",
+    "has_unsafe_scheme",
+    "is_http_url",
+    "is_script_url",
+    "map_srcset",
+    "srcset_urls",
+    "url_scheme",
+]
+
+# Browsers drop tab/CR/LF anywhere in a URL and trim C0 controls and spaces at both ends,
+# so "java\nscript:" is still javascript:. Scheme checks must see what the browser sees.
+_URL_NOISE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "mocha"})
+_UNSAFE_SCHEMES = _SCRIPT_SCHEMES | {"data"}
+_C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
+
+
+def url_scheme(url: str) -> str | None:
+    """The lowercased scheme of ``url`` as a browser would read it, or None when relative."""
+    m = _SCHEME.match(_URL_NOISE.sub("", url).strip(_C0_AND_SPACE))
+    return m.group(1).lower() if m else None
+
+
+def has_unsafe_scheme(url: str) -> bool:
+    """True for javascript:, vbscript:, data: and friends (whatever the case or noise)."""
+    if ":" not in url or url.startswith(("http://", "https://")):  # the usual values
+        return False
+    return url_scheme(url) in _UNSAFE_SCHEMES
+
+
+def is_script_url(url: str) -> bool:
+    """True for javascript:/vbscript: URLs (data: is not script by itself)."""
+    if ":" not in url or url.startswith(("http://", "https://")):
+        return False
+    return url_scheme(url) in _SCRIPT_SCHEMES
+
+
+def is_http_url(url: str) -> bool:
+    return url_scheme(url) in ("http", "https")
+
+
+def absolutize(url: str, base: str | None) -> str:
+    """Make ``url`` absolute against ``base``; ``//host/x`` becomes ``https://host/x``.
+
+    URLs that already carry a scheme (``https:``, ``mailto:``, even ``javascript:``) are
+    returned unchanged: judging them is the sanitizer's job, not this one's.
+    Fragment-only links (``#note1``) stay relative, so they keep pointing into the post.
+    """
+    stripped = url.strip()
+    if stripped.startswith(("http://", "https://")):  # the common case, no urljoin cost
+        return url
+    if stripped.startswith("//"):
+        return "https:" + stripped
+    if not stripped or stripped.startswith("#") or url_scheme(stripped) is not None:
+        return url
+    if base is None or not is_http_url(base):
+        return url
+    joined = urljoin(base, stripped)
+    # A base with an empty host (``https:///x``) would give a nonsense URL; keep the original.
+    return joined if urlsplit(joined).netloc else url
+
+
+# One srcset candidate: the URL is a run of non-space characters; its descriptors run to the
+# next comma. (The HTML standard's parser, minus the parenthesis case nobody uses in srcset.)
+_CANDIDATE = re.compile(r"[\s,]*([^\s,][^\s]*?)(,*)(?=\s|$)([^,]*)")
+
+
+def _candidate_spans(srcset: str) -> list[tuple[int, int]]:
+    return [m.span(1) for m in _CANDIDATE.finditer(srcset)]
+
+
+def srcset_urls(srcset: str) -> list[str]:
+    """The candidate URLs of a ``srcset`` value, in order."""
+    return [srcset[a:b] for a, b in _candidate_spans(srcset)]
+
+
+def map_srcset(srcset: str, fn: Callable[[str], str]) -> str:
+    """Replace each candidate URL with ``fn(url)``, keeping descriptors and spacing byte-exact."""
+    out: list[str] = []
+    pos = 0
+    for a, b in _candidate_spans(srcset):
+        out.append(srcset[pos:a])
+        out.append(fn(srcset[a:b]))
+        pos = b
+    out.append(srcset[pos:])
+    return "".join(out)

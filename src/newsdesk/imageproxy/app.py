@@ -1,0 +1,204 @@
+"""The image proxy as a plain ASGI app.
+
+    GET|HEAD /<signature>/<encoded url>   signed form (signing.py)
+    GET|HEAD /?<url>                      prefix form, allow_hosts only
+    GET /healthz                          "ok"
+    GET /metrics                          Prometheus text
+
+Lookup order for an image: hot memory LRU, disk cache, then one coalesced upstream fill
+(``delivery.fill``). Range requests that miss, and every request when no ``cache_dir`` is
+set, are streamed straight through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from functools import lru_cache, partial
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any, TypeVar
+
+import httpx
+
+from newsdesk.imageproxy import delivery
+from newsdesk.imageproxy.addresses import AddressPolicy
+from newsdesk.imageproxy.cache import CacheEntry, DiskCache, cache_key
+from newsdesk.imageproxy.config import ProxyServerConfig
+from newsdesk.imageproxy.forwarded import ForwardedMiddleware
+from newsdesk.imageproxy.memcache import HotCache
+from newsdesk.imageproxy.metrics import Metrics
+from newsdesk.imageproxy.network import guarded_transport
+from newsdesk.imageproxy.refusals import Refusal
+from newsdesk.imageproxy.responses import plain_headers, send_whole
+from newsdesk.imageproxy.signing import Signer
+from newsdesk.imageproxy.singleflight import SingleFlight
+from newsdesk.imageproxy.targets import target_url
+
+__all__ = ["ImageProxy", "create_app"]
+
+T = TypeVar("T")
+
+
+def create_app(config: ProxyServerConfig, *, address_policy: AddressPolicy | None = None,
+               transport: httpx.AsyncBaseTransport | None = None) -> Any:
+    """The ASGI app. ``address_policy`` defaults to refusing non-public addresses except
+    ``allow_networks``; ``transport`` replaces the guarded one (pass a ``guarded_transport``
+    to keep the connect-time check, e.g. with a test resolver)."""
+    proxy = ImageProxy(config, address_policy=address_policy, transport=transport)
+    if config.trusted_proxies or config.base_path != "/":
+        return ForwardedMiddleware(proxy, trusted=config.trusted_proxies,
+                                   base_path=config.base_path)
+    return proxy
+
+
+class ImageProxy:
+    def __init__(self, config: ProxyServerConfig, *, address_policy: AddressPolicy | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.config = config
+        self.policy = address_policy or AddressPolicy.from_cidrs(config.allow_networks)
+        self.signer = Signer(config.keys) if config.keys else None
+        self.transport = transport or guarded_transport(self.policy)
+        self.disk = (DiskCache(config.cache_dir, config.cache_max, fsync=config.cache_fsync)
+                     if config.cache_dir else None)
+        self.hot = HotCache(config.memory_cache_max, config.memory_item_max)
+        self.flights: SingleFlight[CacheEntry] = SingleFlight()
+        self.metrics = Metrics()
+        self._client: httpx.AsyncClient | None = None
+        # Path -> (URL, cache key) is a pure function of the fixed keys and policy, and the
+        # HMAC check plus URL parsing is most of a hit's cost, so hot paths are memoized.
+        # Only successes are stored (lru_cache does not keep exceptions).
+        self._resolve = lru_cache(maxsize=16384)(self._resolve_uncached)
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._start()
+        assert self._client is not None
+        return self._client
+
+    def _start(self) -> None:
+        # Runs at lifespan startup, or on the first request (ASGITransport skips lifespan);
+        # it never awaits, so two first requests cannot both run it.
+        c = self.config
+        self._client = httpx.AsyncClient(
+            transport=self.transport, follow_redirects=False, trust_env=False,
+            timeout=httpx.Timeout(c.read_timeout, connect=c.connect_timeout),
+            cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),  # keep none
+        )
+        if self.disk is not None:
+            self.disk.load()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "http":
+            await self._http(scope, send)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if self._client is None:
+                    self._start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: dict[str, Any], send: Any) -> None:
+        path, method = scope["path"], scope["method"]
+        if path in ("/healthz", "/metrics") and method in ("GET", "HEAD"):
+            body = b"ok\n" if path == "/healthz" else self._metrics_text().encode()
+            headers = plain_headers(len(body), None, "no-store")
+            await send_whole(send, 200, headers, body, head_only=method == "HEAD")
+            return
+        started = False
+
+        async def tracked_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            if method not in ("GET", "HEAD"):
+                raise Refusal(405, "method", "only GET and HEAD")
+            url, key = self._resolve(path, scope["query_string"])
+            req = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            sent = await self._image(tracked_send, url, key, req, method == "HEAD")
+            self.metrics.inc("imageproxy_bytes_served_total", sent)
+        except Refusal as refusal:
+            self._count_refusal(refusal)
+            if started:
+                raise  # the body was under way: cutting the connection is all that is left
+            await self._refuse(send, refusal, method == "HEAD")
+
+    def _resolve_uncached(self, path: str, query: bytes) -> tuple[httpx.URL, str]:
+        url = target_url(path, query, signer=self.signer, allow_hosts=self.config.allow_hosts,
+                         policy=self.policy)
+        return url, cache_key(str(url))
+
+    async def _image(self, send: Any, url: httpx.URL, key: str, req: dict[str, str],
+                     head_only: bool) -> int:
+        cors = self.config.cors_origin
+        if self._client is None:
+            self._start()
+        item = self.hot.get(key)
+        if item is not None:
+            self.metrics.inc("imageproxy_requests_total", result="hit-memory")
+            return await delivery.send_hot(send, item, req, head_only, cors)
+        if self.disk is None or ("range" in req and self.disk.get(key) is None):
+            self.metrics.inc("imageproxy_requests_total", result="pass-through")
+            return await self._upstream(delivery.pass_through(
+                send, self.client, url, req, head_only, self.config, self.policy))
+        for _attempt in range(2):  # twice: the entry may be evicted between lookup and open
+            entry = self.disk.get(key)
+            if entry is not None:
+                self.metrics.inc("imageproxy_requests_total", result="hit-disk")
+            else:
+                entry, led = await self.flights.run(key, partial(self._fill, url, key))
+                self.metrics.inc("imageproxy_requests_total", result="miss" if led else "coalesced")
+                item = self.hot.get(key)  # a small fill lands in memory straight away
+                if item is not None:
+                    return await delivery.send_hot(send, item, req, head_only, cors)
+            try:
+                return await delivery.send_entry(send, key, entry, self.disk, self.hot, req,
+                                                 head_only, cors)
+            except FileNotFoundError:
+                continue
+        raise Refusal(503, "cache-busy", "the cache is evicting faster than it serves")
+
+    async def _fill(self, url: httpx.URL, key: str) -> CacheEntry:
+        assert self.disk is not None
+        return await self._upstream(delivery.fill(self.client, url, key, self.disk, self.hot,
+                                                  self.config, self.policy))
+
+    async def _upstream(self, fetch: Awaitable[T]) -> T:
+        """Count one upstream fetch, and its failure once (not once per waiting client)."""
+        self.metrics.inc("imageproxy_upstream_requests_total")
+        try:
+            return await fetch
+        except Refusal as refusal:
+            self.metrics.inc("imageproxy_upstream_errors_total", reason=refusal.reason)
+            raise
+
+    def _count_refusal(self, refusal: Refusal) -> None:
+        self.metrics.inc("imageproxy_refusals_total", reason=refusal.reason)
+
+    async def _refuse(self, send: Any, refusal: Refusal, head_only: bool) -> None:
+        body = f"{refusal.status} {refusal.detail}\n".encode()
+        headers = plain_headers(len(body), self.config.cors_origin)
+        headers.append((b"x-imageproxy-refusal", refusal.reason.encode()))
+        if refusal.status == 405:
+            headers.append((b"allow", b"GET, HEAD"))
+        await send_whole(send, refusal.status, headers, body, head_only=head_only)
+
+    def _metrics_text(self) -> str:
+        self.metrics.gauges["imageproxy_memory_cache_bytes"] = self.hot.total
+        if self.disk is not None:
+            self.metrics.gauges["imageproxy_disk_cache_bytes"] = self.disk.total
+        return self.metrics.render()

@@ -1,0 +1,196 @@
+"""The on-disk image cache: content-addressed blobs, small JSON index files, LRU under a cap.
+
+    <root>/blobs/ab/<sha256 of the body>        the image bytes, shared by equal images
+    <root>/index/cd/<sha256 of the URL>.json    {"blob", "size", "type", "etag", "lm", "url"}
+    <root>/tmp/                                 writes in progress, emptied at start
+
+A write goes to ``tmp/``, is fsynced, then renamed into place, blob first and index second,
+so a crash leaves at worst an unreferenced blob (removed by the next ``load``), never an
+index entry pointing at a partial image. Only the blob is fsynced (one fsync per miss, the
+cost that bounds miss throughput): an index file lost or emptied by a power cut is
+unreadable JSON, which ``load`` drops like a miss. ``fsync=False`` trusts the page cache:
+still safe against a process crash, not against a power cut. The index lives in memory,
+oldest use first; index files' mtimes carry the use order across restarts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import anyio
+
+__all__ = ["CacheEntry", "CacheWriter", "DiskCache", "cache_key"]
+
+_TOUCH_EVERY = 60.0  # seconds between persisting a hit's recency (an mtime update)
+
+
+def cache_key(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    blob: str
+    size: int
+    type: str
+    etag: str
+    lm: str
+    url: str
+
+
+class CacheWriter:
+    """Collects one body into a temp file while hashing it."""
+
+    def __init__(self, tmp_dir: Path, keep: int = 0) -> None:
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="fill-")
+        self.path = Path(name)
+        self._file = os.fdopen(fd, "wb")
+        self._hash = hashlib.sha256()
+        self.size = 0
+        self._keep = keep
+        self._kept: list[bytes] | None = [] if keep else None
+
+    @property
+    def kept(self) -> bytes | None:
+        """The whole body when it was at most ``keep`` bytes (spares reading it back)."""
+        return b"".join(self._kept) if self._kept is not None else None
+
+    async def write(self, chunk: bytes) -> None:
+        self._hash.update(chunk)
+        self.size += len(chunk)
+        if self._kept is not None:
+            self._kept.append(chunk)
+            if self.size > self._keep:
+                self._kept = None
+        await anyio.to_thread.run_sync(self._file.write, chunk)
+
+    def digest(self) -> str:
+        return self._hash.hexdigest()
+
+    def finish(self, fsync: bool) -> None:
+        self._file.flush()
+        if fsync:
+            os.fsync(self._file.fileno())
+        self._file.close()
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self._file.close()
+        self.path.unlink(missing_ok=True)
+
+
+class DiskCache:
+    def __init__(self, root: Path, max_bytes: int, *, fsync: bool = True) -> None:
+        self.root, self.max_bytes, self.fsync = root, max_bytes, fsync
+        self._index: OrderedDict[str, CacheEntry] = OrderedDict()
+        self._refs: dict[str, int] = {}
+        self._touched: dict[str, float] = {}
+        self.total = 0  # bytes of distinct blobs
+
+    def blob_path(self, blob: str) -> Path:
+        return self.root / "blobs" / blob[:2] / blob
+
+    def _index_path(self, key: str) -> Path:
+        return self.root / "index" / key[:2] / f"{key}.json"
+
+    def load(self) -> None:
+        """Read the index from disk (blocking; call once at start-up)."""
+        for sub in ("blobs", "index", "tmp"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        for leftover in (self.root / "tmp").iterdir():
+            leftover.unlink(missing_ok=True)
+        found = []
+        for path in (self.root / "index").glob("*/*.json"):
+            try:
+                entry = CacheEntry(**json.loads(path.read_bytes()))
+                found.append((path.stat().st_mtime, path.stem, entry))
+            except (OSError, ValueError, TypeError):
+                path.unlink(missing_ok=True)  # unreadable index file: forget the entry
+        for _mtime, key, entry in sorted(found, key=lambda f: f[0]):
+            if _size(self.blob_path(entry.blob)) == entry.size:  # a truncated blob is a miss
+                self._index[key] = entry
+                self._ref(entry.blob, entry.size)
+        for blob in (self.root / "blobs").glob("*/*"):
+            if blob.name not in self._refs:
+                blob.unlink(missing_ok=True)  # written before a crash, never indexed
+        self._evict()
+
+    def get(self, key: str) -> CacheEntry | None:
+        entry = self._index.get(key)
+        if entry is not None:
+            self._index.move_to_end(key)
+            now = time.monotonic()
+            if now - self._touched.get(key, 0.0) > _TOUCH_EVERY:
+                self._touched[key] = now
+                with contextlib.suppress(OSError):
+                    os.utime(self._index_path(key))
+        return entry
+
+    def writer(self, keep: int = 0) -> CacheWriter:
+        return CacheWriter(self.root / "tmp", keep)
+
+    async def commit(self, key: str, writer: CacheWriter, *, type: str, etag: str, lm: str,
+                     url: str) -> CacheEntry:
+        """Move a finished write into place and index it; evicts to stay under the cap."""
+        entry = CacheEntry(writer.digest(), writer.size, type, etag, lm, url)
+        self._ref(entry.blob, entry.size)  # pinned: eviction meanwhile must not unlink it
+        try:
+            await anyio.to_thread.run_sync(self._place, key, writer, entry)
+        except BaseException:
+            self._unref(entry.blob, entry.size)
+            raise
+        old = self._index.pop(key, None)
+        self._index[key] = entry  # the pin becomes the index's reference
+        if old is not None:
+            self._unref(old.blob, old.size)
+        self._evict(keep=key)
+        return entry
+
+    def _place(self, key: str, writer: CacheWriter, entry: CacheEntry) -> None:
+        writer.finish(self.fsync)
+        blob = self.blob_path(entry.blob)
+        blob.parent.mkdir(exist_ok=True)
+        os.replace(writer.path, blob)  # same bytes if it existed: content-addressed
+        index = self._index_path(key)
+        index.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root / "tmp", prefix="index-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(json.dumps(asdict(entry)).encode())
+        os.replace(tmp, index)
+
+    def _ref(self, blob: str, size: int) -> None:
+        if blob not in self._refs:
+            self.total += size
+        self._refs[blob] = self._refs.get(blob, 0) + 1
+
+    def _unref(self, blob: str, size: int) -> None:
+        self._refs[blob] -= 1
+        if self._refs[blob] == 0:
+            del self._refs[blob]
+            self.total -= size
+            self.blob_path(blob).unlink(missing_ok=True)
+
+    def _evict(self, keep: str | None = None) -> None:
+        while self.total > self.max_bytes and self._index:
+            oldest = next(iter(self._index))
+            if oldest == keep:
+                break
+            entry = self._index.pop(oldest)
+            self._touched.pop(oldest, None)
+            self._unref(entry.blob, entry.size)
+            self._index_path(oldest).unlink(missing_ok=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1

@@ -1,0 +1,192 @@
+"""The ``proxy_server`` section of newsdesk.yaml, validated up front.
+
+Keys (all optional except ``public_url``)::
+
+    listen: 127.0.0.1:8081          public_url: https://img.example.org/
+    keys: [env:NEWSDESK_PROXY_KEY]  allow_hosts: ["*.myzaker.com"]
+    referers: {"*.myzaker.com": "http://www.myzaker.com/", "dockone.io": ""}
+    allow_networks: []              cache_dir: ./image-cache     cache_max: 2GB
+    cache_fsync: true
+    memory_cache_max: 64MB          memory_item_max: 256KB      max_bytes: 20MB
+    max_redirects: 4                connect_timeout: 5          read_timeout: 10
+    total_timeout: 30               base_path: (public_url's path)
+    trusted_proxies: []             svg: sandbox | refuse       cors_origin: "*"
+    user_agent: (a current desktop browser)
+
+Sizes take B/KB/MB/GB/TB suffixes, 1024-based. ``cache_dir: null`` turns the disk cache
+off (the proxy then streams straight through, without coalescing).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from newsdesk.errors import ConfigError
+from newsdesk.imageproxy.signing import MIN_KEY_LENGTH
+
+__all__ = ["DEFAULT_USER_AGENT", "ProxyServerConfig", "parse_proxy_server", "parse_size"]
+
+DEFAULT_USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+                      "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "KIB": 1024, "M": 1024**2, "MB": 1024**2,
+          "MIB": 1024**2, "G": 1024**3, "GB": 1024**3, "GIB": 1024**3, "T": 1024**4,
+          "TB": 1024**4, "TIB": 1024**4}
+
+
+@dataclass(frozen=True)
+class ProxyServerConfig:
+    public_url: str
+    listen_host: str = "127.0.0.1"
+    listen_port: int = 8081
+    keys: tuple[bytes, ...] = ()
+    allow_hosts: tuple[str, ...] = ()
+    referers: tuple[tuple[str, str], ...] = ()
+    allow_networks: tuple[str, ...] = ()
+    cache_dir: Path | None = None
+    cache_max: int = 2 * 1024**3
+    cache_fsync: bool = True
+    memory_cache_max: int = 64 * 1024**2
+    memory_item_max: int = 256 * 1024
+    max_bytes: int = 20 * 1024**2
+    max_redirects: int = 4
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    total_timeout: float = 30.0
+    base_path: str = "/"
+    trusted_proxies: tuple[str, ...] = ()
+    svg: Literal["sandbox", "refuse"] = "sandbox"
+    cors_origin: str | None = "*"
+    user_agent: str = DEFAULT_USER_AGENT
+
+
+def parse_size(value: object, key: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", str(value))
+    if not isinstance(value, str) or not match or match[2].upper() not in _UNITS:
+        raise ConfigError(f"proxy_server.{key}: expected a size like 500MB or 2GB, got {value!r}")
+    return int(float(match[1]) * _UNITS[match[2].upper()])
+
+
+def parse_proxy_server(mapping: Mapping[str, Any], *, base_dir: Path,
+                       environ: Mapping[str, str]) -> ProxyServerConfig:
+    """Validate the ``proxy_server`` mapping; raise ConfigError naming the offending key."""
+    if not isinstance(mapping, Mapping):
+        raise ConfigError("proxy_server: expected a mapping")
+    known = set(ProxyServerConfig.__dataclass_fields__) - {"listen_host", "listen_port"}
+    for key in mapping:
+        if key not in known | {"listen"}:
+            raise ConfigError(f"proxy_server.{key}: unknown key")
+    get = _Getter(mapping)
+    public_url = get.str("public_url", required=True)
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"proxy_server.public_url: expected an http(s) URL, got {public_url!r}")
+    if not public_url.endswith("/"):
+        public_url += "/"
+    host, port = _listen(get.str("listen") or "127.0.0.1:8081")
+    cache_dir = mapping.get("cache_dir", None)
+    if cache_dir is not None and not isinstance(cache_dir, str):
+        raise ConfigError("proxy_server.cache_dir: expected a path")
+    base_path = get.str("base_path") or urlsplit(public_url).path
+    svg = get.str("svg") or "sandbox"
+    if svg not in ("sandbox", "refuse"):
+        raise ConfigError("proxy_server.svg: expected 'sandbox' or 'refuse'")
+    fsync = mapping.get("cache_fsync", True)
+    if not isinstance(fsync, bool):
+        raise ConfigError("proxy_server.cache_fsync: expected true or false")
+    cors = mapping.get("cors_origin", "*")
+    if cors is not None and not isinstance(cors, str):
+        raise ConfigError("proxy_server.cors_origin: expected a string or null")
+    config = ProxyServerConfig(
+        public_url=public_url, listen_host=host, listen_port=port,
+        keys=tuple(_key(k, i, environ) for i, k in enumerate(get.list("keys"))),
+        allow_hosts=tuple(h.lower() for h in get.list("allow_hosts")),
+        referers=get.referers(),
+        allow_networks=tuple(_cidr(c, "allow_networks") for c in get.list("allow_networks")),
+        cache_dir=(base_dir / cache_dir).resolve() if cache_dir else None,
+        cache_max=parse_size(mapping.get("cache_max", "2GB"), "cache_max"),
+        cache_fsync=fsync,
+        memory_cache_max=parse_size(mapping.get("memory_cache_max", "64MB"), "memory_cache_max"),
+        memory_item_max=parse_size(mapping.get("memory_item_max", "256KB"), "memory_item_max"),
+        max_bytes=parse_size(mapping.get("max_bytes", "20MB"), "max_bytes"),
+        max_redirects=get.number("max_redirects", 4, int),
+        connect_timeout=get.number("connect_timeout", 5.0, float),
+        read_timeout=get.number("read_timeout", 10.0, float),
+        total_timeout=get.number("total_timeout", 30.0, float),
+        base_path="/" + base_path.strip("/") + ("/" if base_path.strip("/") else ""),
+        trusted_proxies=tuple(_cidr(c, "trusted_proxies")
+                              for c in get.list("trusted_proxies")),
+        svg=svg,  # type: ignore[arg-type]
+        cors_origin=cors,
+        user_agent=get.str("user_agent") or DEFAULT_USER_AGENT,
+    )
+    if config.cache_dir and config.max_bytes > config.cache_max:
+        raise ConfigError("proxy_server.max_bytes: larger than cache_max, so the largest "
+                          "allowed image could never be cached")
+    return config
+
+
+class _Getter:
+    def __init__(self, mapping: Mapping[str, Any]) -> None:
+        self.m = mapping
+
+    def str(self, key: str, *, required: bool = False) -> str:
+        value = self.m.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"proxy_server.{key}: expected a non-empty string")
+        return value
+
+    def list(self, key: str) -> list[str]:
+        value = self.m.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"proxy_server.{key}: expected a list of strings")
+        return value
+
+    def number(self, key: str, default: Any, kind: type) -> Any:
+        value = self.m.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
+                kind is int and not isinstance(value, int)):
+            raise ConfigError(f"proxy_server.{key}: expected a non-negative {kind.__name__}")
+        return kind(value)
+
+    def referers(self) -> tuple[tuple[str, str], ...]:
+        value = self.m.get("referers") or {}
+        if not isinstance(value, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise ConfigError("proxy_server.referers: expected a mapping of host -> referer")
+        return tuple((k.lower(), v) for k, v in value.items())
+
+
+def _listen(value: str) -> tuple[str, int]:
+    match = re.fullmatch(r"\[?([^\[\]]+?)\]?:(\d{1,5})", value)
+    if not match or not 0 < int(match[2]) < 65536:
+        raise ConfigError(f"proxy_server.listen: expected host:port, got {value!r}")
+    return match[1], int(match[2])
+
+
+def _key(value: str, index: int, environ: Mapping[str, str]) -> bytes:
+    if value.startswith("env:"):
+        name = value[4:]
+        if name not in environ or not environ[name]:
+            raise ConfigError(f"proxy_server.keys[{index}]: environment variable {name} is not set")
+        value = environ[name]
+    if len(value.encode()) < MIN_KEY_LENGTH:
+        raise ConfigError(f"proxy_server.keys[{index}]: a key needs at least "
+                          f"{MIN_KEY_LENGTH} characters")
+    return value.encode("utf-8")
+
+
+def _cidr(value: str, key: str) -> str:
+    try:
+        return str(ipaddress.ip_network(value, strict=False))
+    except ValueError:
+        raise ConfigError(f"proxy_server.{key}: {value!r} is not an IP network (CIDR)") from None

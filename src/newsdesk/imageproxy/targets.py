@@ -1,0 +1,80 @@
+"""From an incoming request path to the upstream URL it names, or a Refusal.
+
+``/<signature>/<encoded url>`` is the signed form (see ``signing.py``); ``/?<url>`` is the
+seed's prefix form, accepted only for ``allow_hosts`` because an unsigned proxy for any host
+is an open relay. ``check_url`` is applied to the first URL and to every redirect hop.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import SplitResult, unquote, urlsplit
+
+import httpx
+
+from newsdesk.imageproxy.addresses import AddressPolicy, ip_from_host
+from newsdesk.imageproxy.hosts import host_matches
+from newsdesk.imageproxy.refusals import Refusal
+from newsdesk.imageproxy.signing import Signer
+
+__all__ = ["check_url", "target_url"]
+
+
+def target_url(path: str, query: bytes, *, signer: Signer | None,
+               allow_hosts: tuple[str, ...], policy: AddressPolicy) -> httpx.URL:
+    if path == "/" and query:
+        try:
+            raw = query.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Refusal(400, "bad-url", "the URL is not UTF-8") from None
+        if raw[:8].lower() in ("http%3a%", "https%3a"):  # someone encoded the whole URL
+            raw = unquote(raw)
+        url = check_url(raw, policy)
+        if not host_matches(url.host, allow_hosts):
+            raise Refusal(403, "host-not-allowed", f"{url.host} is not in allow_hosts")
+        return url
+    parts = path.strip("/").split("/")
+    if len(parts) != 2:
+        raise Refusal(404, "not-found", "no such path")
+    if signer is None:
+        raise Refusal(403, "bad-signature", "signed URLs are not enabled")
+    verified = signer.verify(parts[0], parts[1])
+    if verified is None:
+        raise Refusal(403, "bad-signature", "the signature does not match the URL")
+    return check_url(verified, policy)
+
+
+def check_url(raw: str, policy: AddressPolicy) -> httpx.URL:
+    """Scheme, credentials and IP-literal checks; names still get checked at connect time."""
+    try:
+        parts = urlsplit(raw.strip())
+        hostname = parts.hostname or ""
+        has_credentials = parts.username is not None or parts.password is not None
+        _ = parts.port  # raises ValueError on a bad port
+    except ValueError:
+        raise Refusal(400, "bad-url", "the URL cannot be parsed") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise Refusal(403, "scheme", f"scheme {parts.scheme or '(none)'!r} is not proxied")
+    if has_credentials or "@" in parts.netloc:
+        raise Refusal(403, "credentials", "URLs with credentials are not proxied")
+    if not hostname:
+        raise Refusal(400, "bad-url", "the URL has no host")
+    ip = ip_from_host(hostname)
+    reason = policy.refusal(ip) if ip is not None else None
+    if reason:
+        raise Refusal(403, "address", f"{hostname} is a {reason} address")
+    try:
+        url = httpx.URL(raw.strip() if ip is None else _with_host(parts, str(ip)))
+    except (httpx.InvalidURL, ValueError):
+        raise Refusal(400, "bad-url", "the URL cannot be parsed") from None
+    # httpx sends the request, so its reading must agree with the checks above.
+    if url.scheme not in ("http", "https") or url.userinfo or not url.host:
+        raise Refusal(400, "bad-url", "the URL parses ambiguously")
+    return url
+
+
+def _with_host(parts: SplitResult, ip: str) -> str:
+    # Rewrite 0177.0.0.1-style hosts to the canonical IP they denote, so httpx and the
+    # connect-time check both see one unambiguous address.
+    host = f"[{ip}]" if ":" in ip else ip
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return parts._replace(netloc=netloc).geturl()

@@ -1,0 +1,401 @@
+"""The only module that chains the stages: fetch → parse → process → store → publish.
+
+Each feed is stored as soon as its fetch completes, in one transaction with its caching
+headers, so a crash loses at most the feeds still in flight and a re-run picks up where
+it stopped. Publishing reads what the store says is pending for each output target and
+marks files written only after they are on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import signal
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from newsdesk.config import USE_PROXY_SERVER, Config
+from newsdesk.errors import ParseError
+from newsdesk.models import Article, FeedSource, FetchResult
+
+__all__ = [
+    "FeedOutcome",
+    "ProgressHook",
+    "PublishSummary",
+    "RunReport",
+    "fetch_and_store",
+    "fetch_and_store_async",
+    "image_url_for",
+    "publish",
+    "run",
+]
+
+log = logging.getLogger("newsdesk.pipeline")
+
+_CRASH_AT = os.environ.get("NEWSDESK_CRASH_AT", "")  # test seam, e.g. "written:3"
+_checkpoint_hits: dict[str, int] = {}
+
+
+def _checkpoint(name: str) -> None:
+    """Die here (SIGKILL) when NEWSDESK_CRASH_AT names this point: the crash-safety tests."""
+    if not _CRASH_AT:
+        return
+    _checkpoint_hits[name] = _checkpoint_hits.get(name, 0) + 1
+    point, _, nth = _CRASH_AT.partition(":")
+    if point == name and _checkpoint_hits[name] == int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+# Bumped when the rendered output changes shape, so every post is re-rendered once.
+RENDER_VERSION = "1"
+_MARK_BATCH = 200  # files marked written per transaction while publishing
+
+
+@dataclass
+class FeedOutcome:
+    """What happened to one feed in a run; the CLI prints one row per outcome."""
+
+    source: FeedSource
+    status: str  # "ok", "not modified", "failed", "disabled"
+    error: str | None = None
+    entries: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    filtered: int = 0
+    warnings: tuple[str, ...] = ()
+    remapped: int = 0
+    ttl_minutes: int | None = None  # the feed's own <ttl>, for the scheduler
+    retry_after: float | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("failed", "disabled")
+
+
+@dataclass
+class PublishSummary:
+    target: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    out_dir: Path | None = None
+
+
+@dataclass
+class RunReport:
+    feeds: list[FeedOutcome] = field(default_factory=list)
+    published: list[PublishSummary] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FeedOutcome]:
+        return [f for f in self.feeds if f.failed]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every feed succeeded, 1 when some failed (the rest still published)."""
+        return 1 if self.failed else 0
+
+
+class ProgressHook(Protocol):
+    def started(self, total: int) -> None: ...
+
+    def feed_done(self, outcome: FeedOutcome) -> None: ...
+
+
+class _NoProgress:
+    def started(self, total: int) -> None:
+        pass
+
+    def feed_done(self, outcome: FeedOutcome) -> None:
+        pass
+
+
+# --- run ------------------------------------------------------------------------------
+
+
+def run(config: Config, store: Any, *, now: datetime | None = None,
+        progress: ProgressHook | None = None,
+        only: Sequence[FeedSource] | None = None) -> RunReport:
+    """Fetch every feed, store new articles, then publish to each configured target."""
+    outcomes = fetch_and_store(config, store, now=now, progress=progress, only=only)
+    return RunReport(feeds=outcomes, published=publish(config, store))
+
+
+def fetch_and_store(config: Config, store: Any, *, now: datetime | None = None,
+                    progress: ProgressHook | None = None,
+                    only: Sequence[FeedSource] | None = None,
+                    transport: Any = None) -> list[FeedOutcome]:
+    """Fetch the configured feeds concurrently; store each one as it arrives."""
+    return asyncio.run(fetch_and_store_async(config, store, now=now, progress=progress,
+                                             only=only, transport=transport))
+
+
+async def fetch_and_store_async(config: Config, store: Any, *, now: datetime | None = None,
+                                progress: ProgressHook | None = None,
+                                only: Sequence[FeedSource] | None = None,
+                                transport: Any = None) -> list[FeedOutcome]:
+    """``fetch_and_store`` for callers that already run an event loop (``watch``)."""
+    from newsdesk.fetch import fetch_all, make_client
+
+    sources = list(only if only is not None else config.sources)
+    store.sync_feeds(config.sources)
+    hook = progress or _NoProgress()
+    hook.started(len(sources))
+
+    options = fetch_options(config)
+    states = store.feed_states()
+    queue: asyncio.Queue[FetchResult | None] = asyncio.Queue()
+    outcomes: dict[str, FeedOutcome] = {}
+
+    client = (make_client(options) if transport is None
+              else make_client(options, transport=transport))
+    async with client:
+        async def consume() -> None:
+            while (result := await queue.get()) is not None:
+                outcome = await _ingest(config, store, client, result, now)
+                outcomes[result.source.key] = outcome
+                hook.feed_done(outcome)
+
+        consumer = asyncio.create_task(consume())
+        try:
+            await fetch_all(client, sources, states, options, on_result=queue.put_nowait)
+        finally:
+            queue.put_nowait(None)
+            await consumer
+    return [outcomes[s.key] for s in sources if s.key in outcomes]
+
+
+def fetch_options(config: Config) -> Any:
+    from newsdesk.fetch import FetchOptions
+
+    s = config.fetch
+    kwargs: dict[str, Any] = {
+        "concurrency": s.concurrency,
+        "per_host": s.per_host,
+        "connect_timeout": s.connect_timeout,
+        "read_timeout": s.read_timeout,
+        "total_timeout": s.total_timeout,
+        "max_bytes": s.max_bytes,
+        "retries": s.retries,
+        "max_redirects": s.max_redirects,
+    }
+    if s.user_agent:
+        kwargs["user_agent"] = s.user_agent
+    return FetchOptions(**kwargs)
+
+
+async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
+                  now: datetime | None) -> FeedOutcome:
+    """One fetched feed into the store. Per-feed problems become outcomes, never exceptions."""
+    source = result.source
+    when = now or datetime.now(UTC)
+    _checkpoint("fetched")
+    if result.error is not None:
+        state = store.feed_state(source.key)
+        if state is not None and state.disabled and result.status is None:
+            return FeedOutcome(source, "disabled", error=result.error)
+        store.record_failure(source.key, status=result.status, error=result.error, now=when)
+        log.warning("feed fetch failed", extra={"feed": source.url, "error": result.error})
+        return FeedOutcome(source, "failed", error=result.error, retry_after=result.retry_after)
+    if result.not_modified:
+        store.record_not_modified(source.key, now=when)
+        return FeedOutcome(source, "not modified")
+
+    from newsdesk.parse import parse_feed
+    from newsdesk.process import process_feed
+
+    try:
+        parsed = parse_feed(result.body or b"", result.final_url or source.url,
+                            result.content_type)
+    except ParseError as exc:
+        error = f"unreadable feed: {exc}"
+        store.record_failure(source.key, status=result.status, error=error, now=when)
+        log.warning("feed parse failed", extra={"feed": source.url, "error": str(exc)})
+        return FeedOutcome(source, "failed", error=error)
+
+    options = config.options_for(source)
+    if options.keep or options.drop:
+        from newsdesk.fulltext import apply_selectors
+
+        parsed = replace(parsed, entries=tuple(
+            replace(e, content_html=apply_selectors(e.content_html, options.keep, options.drop))
+            if e.content_html else e
+            for e in parsed.entries))
+    articles = process_feed(parsed, source, now=when)
+    if options.full_text:
+        articles = await _with_full_text(store, client, config, source, parsed, articles, when)
+    kept, filtered = _filter(config, source, articles)
+    report = store.save_feed(source.key, etag=result.etag, last_modified=result.last_modified,
+                             status=result.status, articles=kept, now=when)
+    _checkpoint("stored")
+    return FeedOutcome(source, "ok", entries=len(parsed.entries), new=report.new,
+                       updated=report.updated, unchanged=report.unchanged, filtered=filtered,
+                       warnings=tuple(parsed.warnings), remapped=report.remapped,
+                       ttl_minutes=parsed.ttl_minutes)
+
+
+def _filter(config: Config, source: FeedSource,
+            articles: list[Article]) -> tuple[list[Article], int]:
+    options = config.options_for(source)
+    if not (options.include or options.exclude):
+        return articles, 0
+    from newsdesk.filters import compile_rules
+
+    rules = compile_rules(options.include, options.exclude)
+    kept = [a for a in articles if rules.keep(a.title, _plain_text(a.html))]
+    return kept, len(articles) - len(kept)
+
+
+def _plain_text(html: str) -> str:
+    from selectolax.parser import HTMLParser
+
+    return HTMLParser(html).text(separator=" ") if html else ""
+
+
+async def _with_full_text(store: Any, client: Any, config: Config, source: FeedSource,
+                          parsed: Any, articles: list[Article], now: datetime) -> list[Article]:
+    """Replace summaries with the article page's main content, for articles not yet stored."""
+    from newsdesk.fulltext import fetch_full_text
+    from newsdesk.process import process_entry
+
+    options = config.options_for(source)
+    by_link = {e.link: e for e in parsed.entries if e.link}
+    out: list[Article] = []
+    for article in articles:
+        entry = by_link.get(article.link or "")
+        if entry is None or store.get_article(source.key, article.article_id) is not None:
+            out.append(article)
+            continue
+        html = await fetch_full_text(client, article.link or "", keep=options.keep,
+                                     drop=options.drop, max_bytes=config.fetch.max_bytes,
+                                     timeout=config.fetch.total_timeout)
+        if not html:
+            out.append(article)
+            continue
+        full = process_entry(replace(entry, content_html=html), source,
+                             feed_link=parsed.link, now=now)
+        # Keep the feed's identity for the article so reruns don't churn.
+        out.append(replace(full, article_id=article.article_id))
+    return out
+
+
+# --- publish --------------------------------------------------------------------------
+
+
+def image_url_for(config: Config, source: FeedSource | None) -> Callable[[str], str]:
+    """The function that maps an original image URL to what a post shows, for one feed."""
+    from newsdesk.imageproxy.rewrite import prefix_proxy
+
+    if source is not None:
+        prefix = source.image_proxy
+    else:  # an article whose feed was removed from the config: the global default
+        prefix = config.image_proxy or (USE_PROXY_SERVER if config.proxy_server else None)
+    if prefix is None:
+        return prefix_proxy("")
+    if prefix == USE_PROXY_SERVER or (config.proxy_server is not None
+                                      and prefix == config.image_proxy):
+        from newsdesk.imageproxy import url_builder
+
+        return url_builder(config.proxy_server)
+    return prefix_proxy(prefix)
+
+
+def _fingerprint(config: Config, target: str) -> str:
+    """Changes whenever rendered output would change for every post (proxy, profile, …)."""
+    parts = [RENDER_VERSION, target, config.front_matter, config.placeholder, config.image_proxy,
+             repr(config.raw_proxy_server)]
+    parts += [f"{s.key}={s.image_proxy}" for s in config.sources]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def publish(config: Config, store: Any, *, full: bool = False) -> list[PublishSummary]:
+    """Write the posts of every configured output target that are new or changed."""
+    return [_publish_target(config, store, target, full=full) for target in config.outputs]
+
+
+def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> PublishSummary:
+    from newsdesk.publish.writer import write_if_changed
+
+    renderer, out_dir = _renderer(config, target)
+    state_name = f"{target}:{_fingerprint(config, target)}"
+    if full:
+        store.forget_target(state_name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = PublishSummary(target=target, out_dir=out_dir)
+    written: list[tuple[str, str, str, str]] = []
+    names_seen: set[str] = set()
+    for article in store.pending(state_name):
+        name, text = renderer(article)
+        if name in names_seen:  # two articles, one file: a bug, never silently overwrite
+            raise RuntimeError(f"two articles map to the same file {name}")
+        names_seen.add(name)
+        outcome = write_if_changed(out_dir / name, text)
+        _checkpoint("written")
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+        written.append((article.feed_key, article.article_id, article.content_hash, name))
+        if len(written) >= _MARK_BATCH:
+            store.mark_written(state_name, written)
+            written = []
+    if written:
+        store.mark_written(state_name, written)
+    return summary
+
+
+def _renderer(config: Config, target: str) -> tuple[Callable[[Article], tuple[str, str]], Path]:
+    sources = {s.key: s for s in config.sources}
+    cache: dict[str, Callable[[str], str]] = {}
+
+    def image_url(article: Article) -> Callable[[str], str]:
+        if article.feed_key not in cache:
+            cache[article.feed_key] = image_url_for(config, sources.get(article.feed_key))
+        return cache[article.feed_key]
+
+    if target == "hexo":
+        from newsdesk.publish.hexo import post_filename, render_post
+
+        def render(article: Article) -> tuple[str, str]:
+            return post_filename(article), render_post(
+                article, image_url=image_url(article), placeholder=config.placeholder,
+                profile=config.front_matter)
+
+        return render, config.posts_dir
+    if target == "hugo":
+        from newsdesk.publish import hugo
+
+        def render_hugo(article: Article) -> tuple[str, str]:
+            return hugo.post_filename(article), hugo.render_post(
+                article, image_url=image_url(article), placeholder=config.placeholder)
+
+        return render_hugo, config.hugo_dir / "content" / "posts"
+    if target == "jekyll":
+        from newsdesk.publish import jekyll
+
+        def render_jekyll(article: Article) -> tuple[str, str]:
+            return jekyll.post_filename(article), jekyll.render_post(
+                article, image_url=image_url(article), placeholder=config.placeholder)
+
+        return render_jekyll, config.jekyll_dir / "_posts"
+    raise ValueError(f"unknown output target {target!r}")
+
+
+def remove_published(config: Config, filenames: Iterable[tuple[str, str]]) -> int:
+    """Delete post files by (target, filename), e.g. after ``prune``."""
+    removed = 0
+    dirs = {"hexo": config.posts_dir, "hugo": config.hugo_dir / "content" / "posts",
+            "jekyll": config.jekyll_dir / "_posts"}
+    for target, name in filenames:
+        base = dirs.get(target.split(":", 1)[0])
+        if base is None:
+            continue
+        path = base / name
+        if path.is_file():
+            path.unlink()
+            removed += 1
+    return removed

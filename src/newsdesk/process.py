@@ -1,0 +1,164 @@
+"""The process stage: one feed entry in, one stored-ready ``Article`` out (pure).
+
+    process_feed(parsed, source, *, now) -> list[Article]
+    process_entry(entry, source, *, feed_link, now) -> Article
+
+Identity (``article_id``): the guid, else the link, else a hash of the raw title and body.
+Within one feed, a guid shared by items with different links becomes ``guid|link`` (some
+CMSs give every item the same guid); items that still share an id appear once, the first
+one in feed order winning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from newsdesk.clean import clean_html, clean_title, first_image, html_text
+from newsdesk.clean.urls import absolutize
+from newsdesk.models import Article, Entry, FeedSource, ParsedFeed
+
+__all__ = ["content_hash", "entry_id", "process_entry", "process_feed"]
+
+UNTITLED = "(untitled)"
+_TITLE_FROM_BODY_CHARS = 60
+_ID_HASH_CHARS = 16  # 64 bits: ids only need to be unique within one feed
+_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".svg")
+_FIELD_SEP = "\x1f"  # between hashed fields, so ("ab", "c") and ("a", "bc") differ
+
+
+def _sha256(*parts: str) -> str:
+    return hashlib.sha256(_FIELD_SEP.join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _raw_body(entry: Entry) -> str:
+    if entry.content_html and entry.content_html.strip():
+        return entry.content_html
+    return entry.summary_html or ""
+
+
+def entry_id(entry: Entry) -> str:
+    """guid, else link, else a short hash of what the feed said (raw title and body), so
+    that the id survives changes to our own cleaning code."""
+    guid = (entry.guid or "").strip()
+    if guid:
+        return guid
+    link = (entry.link or "").strip()
+    if link:
+        return link
+    return _sha256(entry.title, _raw_body(entry))[:_ID_HASH_CHARS]
+
+
+def content_hash(
+    title: str, link: str | None, html: str, head_image: str | None, published: datetime
+) -> str:
+    """Tells an updated article from a repeat: any visible change changes it."""
+    return _sha256(title, link or "", html, head_image or "", published.isoformat())
+
+
+def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _published(entry: Entry, source: FeedSource, now: datetime) -> datetime:
+    # A feed date without a zone is local time at the source (Asia/Shanghai by default).
+    # ``now`` comes from our own clock: naive means UTC.
+    moment = entry.published or entry.updated
+    if moment is not None:
+        return _aware(moment, ZoneInfo(source.timezone))
+    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+
+def _looks_like_image(url: str) -> bool:
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:
+        return False
+    return path.endswith(_IMAGE_EXTENSIONS)
+
+
+def _head_image(html: str, entry: Entry, base: str | None) -> str | None:
+    found = first_image(html)
+    if found:
+        return found
+    for enclosure in entry.enclosures:
+        kind = (enclosure.type or "").lower()
+        if enclosure.url and (kind.startswith("image/") or _looks_like_image(enclosure.url)):
+            return absolutize(enclosure.url.strip(), base)
+    if entry.thumbnail and entry.thumbnail.strip():
+        return absolutize(entry.thumbnail.strip(), base)
+    return None
+
+
+def _title(entry: Entry, html: str) -> str:
+    title = clean_title(entry.title or "")
+    if title:
+        return title
+    text = html_text(html)[:_TITLE_FROM_BODY_CHARS].strip()
+    return text or UNTITLED
+
+
+def process_entry(
+    entry: Entry, source: FeedSource, *, feed_link: str | None, now: datetime
+) -> Article:
+    """Clean, identify and date one entry. ``feed_link`` (else the feed URL) is the base for
+    relative URLs when the entry has no link of its own."""
+    fallback_base = feed_link or source.url
+    link = entry.link.strip() if entry.link and entry.link.strip() else None
+    if link is not None:
+        link = absolutize(link, fallback_base)
+    base = link or fallback_base
+    html = clean_html(_raw_body(entry), base)
+    title = _title(entry, html)
+    published = _published(entry, source, now)
+    head_image = _head_image(html, entry, base)
+    return Article(
+        feed_key=source.key,
+        article_id=entry_id(entry),
+        group=source.group,
+        source=source.source,
+        channel=source.channel,
+        title=title,
+        link=link,
+        author=source.source,  # the seed posts credit the source ("ZAKER"), not the writer
+        published=published,
+        html=html,
+        head_image=head_image,
+        content_hash=content_hash(title, link, html, head_image, published),
+    )
+
+
+def _feed_ids(entries: tuple[Entry, ...]) -> list[str]:
+    ids = [entry_id(e) for e in entries]
+    links_per_guid: dict[str, set[str]] = {}
+    for entry in entries:
+        guid = (entry.guid or "").strip()
+        if guid:
+            links_per_guid.setdefault(guid, set()).add((entry.link or "").strip())
+    shared = {guid for guid, links in links_per_guid.items() if len(links) > 1}
+    if not shared:
+        return ids
+    for i, entry in enumerate(entries):
+        guid = (entry.guid or "").strip()
+        link = (entry.link or "").strip()
+        if guid in shared and link:
+            ids[i] = f"{guid}|{link}"
+    return ids
+
+
+def process_feed(parsed: ParsedFeed, source: FeedSource, *, now: datetime) -> list[Article]:
+    """Process every entry of a parsed feed, in feed order, without duplicate ids."""
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for entry, article_id in zip(parsed.entries, _feed_ids(parsed.entries), strict=True):
+        if article_id in seen:
+            continue
+        seen.add(article_id)
+        article = process_entry(entry, source, feed_link=parsed.link, now=now)
+        if article.article_id != article_id:
+            article = replace(article, article_id=article_id)
+        articles.append(article)
+    return articles

@@ -1,0 +1,217 @@
+"""Hexo posts in the seed's exact format.
+
+    render_post(article, image_url=…, placeholder=…, profile="volantis") -> str
+    post_filename(article) -> "<16 hex>.md"
+    protect_body(html) -> html that Hexo's Nunjucks and markdown passes leave byte-exact
+
+A post is the front matter of a profile (``PROFILES``: key order as data), then the body
+wrapped the way the seed wraps it: ``\\n<div>   \\n`` + body + ``  \\n</div>\\n`` + 12 spaces.
+
+Why the body needs protecting (measured with real Hexo 8, see tests/hexo):
+- Nunjucks runs on any post holding ``{{…}}``, ``{%…%}`` or ``{#…#}``; it eats them, and an
+  unknown tag aborts the whole build. Writing that ``{`` as ``&#123;`` keeps Nunjucks off.
+- The markdown renderer leaves an HTML block raw only until the first blank line, so the
+  body keeps no blank line: whitespace around a newline collapses to the newline (the same
+  under HTML whitespace rules) and newlines inside ``<pre>`` become ``&#10;``.
+- Hexo's fenced-code filter rewrites ````` / ``~~~`` runs and the excerpt filter rewrites
+  ``<!-- more -->``: fences become character references and comments are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from urllib.parse import quote as quote_url
+
+from newsdesk.models import Article
+from newsdesk.publish.frontmatter import clean_text, quote, rfc822_gmt, scalar
+
+__all__ = [
+    "IMAGE_KEYS",
+    "PROFILES",
+    "category_chain",
+    "head_image_value",
+    "image_value",
+    "placeholder_url",
+    "post_filename",
+    "protect_body",
+    "render_post",
+]
+
+# Front-matter profiles: key order per theme. Image keys all carry the head image.
+PROFILES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "volantis": ("title", "categories", "headimg", "author", "comments", "date", "thumbnail"),
+        "butterfly": ("title", "categories", "cover", "top_img", "author", "comments", "date"),
+        "plain": ("title", "date", "categories", "author"),
+    }
+)
+IMAGE_KEYS = frozenset({"headimg", "thumbnail", "cover", "top_img"})
+
+_BODY_OPEN = "\n<div>   \n"
+_BODY_CLOSE = "  \n</div>\n" + " " * 12
+
+# --- the HTML tokenizer used by protect_body --------------------------------------------
+_TOKEN = re.compile(
+    r"(?P<comment><!--(?:>|->|.*?(?:--!?>|\Z)))"
+    r"|(?P<bogus><[!?][^>]*>?)"
+    r"|(?P<raw><(?P<rawname>script|style)(?=[\t\n\f\r />])[^>]*>.*?(?:</(?P=rawname)\s*>|\Z))"
+    r"|(?P<tag></?(?P<name>[A-Za-z][^\t\n\f\r />]*)"
+    r"(?P<attrs>(?:[\t\n\f\r /]*[^\t\n\f\r />=][^\t\n\f\r />=]*"
+    r"(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:\"[^\"]*\"|'[^']*'|[^\t\n\f\r >]*))?)*[\t\n\f\r /]*)>)"
+    r"|(?P<text>[^<]+)"
+    r"|(?P<lt><)",
+    re.DOTALL | re.IGNORECASE,
+)
+_ATTR_PART = re.compile(
+    r"(?P<value>\"[^\"]*\"|'[^']*')|(?P<space>[\t\n\f\r ]+)|(?P<other>[^\t\n\f\r \"']+)"
+)
+# Elements whose newlines are content, not collapsible whitespace.
+_PRE_LIKE = frozenset({"pre", "listing", "textarea"})
+_FINAL = re.compile(r"\{(?=[{%#])|`{3,}|~{3,}|[\ufffc\u2028\u2029]|\n[\t\n\f ]*")
+# Controls HTML ignores or rejects, and lone surrogates that UTF-8 cannot even encode.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+_EDGE_NEWLINE = re.compile(r"\A[\t\f ]*\n|[\t\f ]*\n\Z")
+_FINAL_REF = {"{": "&#123;", "`": "&#96;", "~": "&#126;"}
+
+
+def _final(match: re.Match[str]) -> str:
+    found = match.group()
+    if found[0] == "\n":
+        return "\n"  # whitespace after a newline collapses: no blank or indented lines
+    if found[0] in _FINAL_REF:
+        return _FINAL_REF[found[0]] * len(found)
+    return f"&#{ord(found)};"  # U+FFFC is Hexo's placeholder mark; LS/PS end JS lines
+
+
+def _attr_value(quoted: str) -> str:
+    # Character references mean the same in attribute values; `<`/`>` can then never form
+    # `<!-- more -->`, and no newline can start a line.
+    return quoted.replace("<", "&lt;").replace(">", "&gt;").replace("\n", "&#10;")
+
+
+def _tag(match: re.Match[str]) -> str:
+    attrs = match.group("attrs")
+    if "\n" not in attrs and "<" not in attrs and ">" not in attrs:
+        return match.group()  # the common case stays byte-identical
+    parts = []
+    for part in _ATTR_PART.finditer(attrs):
+        if part.group("value") is not None:
+            parts.append(_attr_value(part.group()))
+        elif part.group("space") is not None:
+            parts.append(part.group().replace("\n", " "))
+        else:
+            parts.append(part.group())
+    start = match.start("attrs") - match.start()
+    return match.group()[:start] + "".join(parts) + ">"
+
+
+def protect_body(html: str) -> str:
+    """Rewrite ``html`` so that Hexo renders it back exactly, meaning the same in a browser.
+
+    Comments, ``<script>`` and ``<style>`` are dropped (the sanitizer removes them upstream;
+    they would otherwise need Nunjucks-unsafe bytes kept verbatim), and so are control
+    characters and lone surrogates.
+    """
+    html = html.replace("\r\n", "\n").replace("\r", "\n").replace("\f", " ")
+    html = _UNWRITABLE.sub("", html)
+    out: list[str] = []
+    pre_depth = 0
+    for match in _TOKEN.finditer(html):
+        kind = match.lastgroup
+        if kind in ("comment", "bogus", "raw"):
+            continue
+        if kind == "tag":
+            name = match.group("name").lower()
+            closing = match.group().startswith("</")
+            if name in _PRE_LIKE:
+                pre_depth = max(0, pre_depth - 1) if closing else pre_depth + 1
+            out.append(_tag(match))
+            continue
+        text = "&lt;" if kind == "lt" else match.group()
+        if pre_depth:
+            # A newline right after <pre> is dropped by HTML whether written raw or as
+            # &#10; (both are one character token), so every newline can be encoded.
+            text = text.replace("\n", "&#10;")
+        out.append(text)
+    body = _FINAL.sub(_final, "".join(out))
+    # No newline may open or close the body: it would leave a blank line in the wrapper.
+    body = _EDGE_NEWLINE.sub("", body)
+    return body if body.strip(" \t") else ""  # a blank body would be a blank line
+
+
+def post_filename(article: Article) -> str:
+    """Stable, unique and filesystem-safe: 16 hex digits of sha256(feed key, article id)."""
+    digest = hashlib.sha256(f"{article.feed_key}\0{article.article_id}".encode()).hexdigest()
+    return digest[:16] + ".md"
+
+
+def placeholder_url(placeholder: str, article: Article) -> str:
+    """``placeholder`` with ``{n}`` replaced by a number (0–999) stable for the article."""
+    n = int(hashlib.sha256(article.article_id.encode()).hexdigest(), 16) % 1000
+    return placeholder.replace("{n}", str(n))
+
+
+# Percent-encoded in image URLs: `'` (volantis writes single-quoted attributes), quotes,
+# brackets, backslash, whitespace and every control or line break that YAML or HTML drops.
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\xa0'\"<>\\\u2028\u2029\ufeff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def image_value(url: str) -> str:
+    """``url`` safe inside single-quoted HTML attributes (volantis) and in YAML."""
+    url = _SURROGATE.sub("", url)
+    return _URL_UNSAFE.sub(lambda m: quote_url(m.group(), safe=""), url)
+
+
+def category_chain(article: Article) -> list[str]:
+    """group > source > channel, cleaned, without empty names."""
+    names = [clean_text(n) for n in (article.group, article.source, article.channel)]
+    return [name for name in names if name.strip()]
+
+
+def head_image_value(article: Article, image_url: Callable[[str], str], placeholder: str) -> str:
+    """The head image through ``image_url``, else the (unproxied) placeholder; URL-safe."""
+    if article.head_image:
+        return image_value(image_url(article.head_image))
+    return image_value(placeholder_url(placeholder, article))
+
+
+def render_post(
+    article: Article,
+    *,
+    image_url: Callable[[str], str],
+    placeholder: str,
+    profile: str = "volantis",
+) -> str:
+    """The whole post file for ``article``: front matter of ``profile``, then the body."""
+    from newsdesk.imageproxy.rewrite import rewrite_images  # built in parallel; see CONTRACTS
+
+    try:
+        keys = PROFILES[profile]
+    except KeyError:
+        raise ValueError(f"unknown front-matter profile {profile!r}") from None
+    image = head_image_value(article, image_url, placeholder)
+    lines = ["", "---"]
+    for key in keys:
+        if key == "title":
+            lines.append(f"title: {quote(article.title)}")
+        elif key == "categories":
+            names = category_chain(article)
+            lines.append("categories: " if names else "categories: []")
+            lines.extend(f" - {scalar(name)}" for name in names)
+        elif key in IMAGE_KEYS:
+            lines.append(f"{key}: {quote(image)}")
+        elif key == "author":
+            lines.append(f"author: {scalar(article.author)}")
+        elif key == "comments":
+            lines.append("comments: false")
+        elif key == "date":
+            lines.append(f"date: {rfc822_gmt(article.published)}")
+        else:  # pragma: no cover - PROFILES and this function change together
+            raise AssertionError(f"profile key {key!r} has no writer")
+    lines.append("---")
+    body = protect_body(rewrite_images(article.html, image_url))
+    return "\n".join(lines) + "\n" + _BODY_OPEN + body + _BODY_CLOSE

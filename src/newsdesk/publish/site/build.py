@@ -1,0 +1,252 @@
+"""``build_site``: render the whole static site into out_dir, touching only what changed.
+
+Every page has an *inputs* string: the hashes of the articles it shows (``Entry.meta``,
+which covers the content hash and every field a page prints) plus its own navigation.
+Theme, options and the group list form one fingerprint kept beside the manifest, so they
+are not hashed into each of 50,000 pages.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from newsdesk.imageproxy.rewrite import rewrite_images
+from newsdesk.models import Article
+
+from .atom import render_atom
+from .catalog import Catalog, Entry, Listing, make_catalog, paginate
+from .options import BuildReport, FeedHealth, SiteOptions
+from .output import Output, digest
+from .render import Renderer
+from .search import run_pagefind
+from .text import excerpt
+from .theme import load_theme
+
+__all__ = ["build_site"]
+
+# Bump when the meaning of page inputs changes, so old manifests stop matching.
+_INPUTS_VERSION = "2"
+_PROBE_IMAGE = "https://example.invalid/newsdesk-probe.jpg"
+
+
+def build_site(
+    out_dir: Path,
+    *,
+    articles: Iterable[Article],
+    load_html: Callable[[Article], str],
+    feeds: Sequence[FeedHealth],
+    options: SiteOptions,
+) -> BuildReport:
+    """Render the site into ``out_dir``; pages whose inputs did not change are left alone."""
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    zone = ZoneInfo(options.timezone)
+    theme = load_theme(options.theme_dir)
+    catalog = make_catalog(articles, zone)
+    fingerprint = digest(
+        _INPUTS_VERSION,
+        theme.fingerprint,
+        options.title,
+        options.description,
+        options.base_url,
+        options.root,
+        str(options.per_page),
+        options.placeholder or "",
+        options.language,
+        options.timezone,
+        str(options.excerpt_chars),
+        str(options.feed_entries),
+        # image_url is a function: fingerprint what it does, not what it is.
+        options.image_url(_PROBE_IMAGE),
+        repr(catalog.groups),
+    )
+    out = Output(out_dir, fingerprint, force=options.force)
+    renderer = Renderer(theme, options, catalog.groups, rewrite_images)
+    build = _Build(out, catalog, renderer, load_html, options)
+    build.article_pages()
+    build.list_pages()
+    build.feeds()
+    build.extra_pages(feeds, zone)
+    for name, data in sorted(theme.static.items()):
+        out.write(f"static/{name}", "static", data)
+    deleted = out.finish({e.uid for e in catalog.entries})
+
+    searched, search_seconds = False, 0.0
+    changed_html = any(p.endswith(".html") for p in (*out.written, *deleted))
+    if options.search and (changed_html or not (out_dir / "pagefind" / "pagefind.js").exists()):
+        t = time.perf_counter()
+        searched = run_pagefind(out_dir)
+        search_seconds = time.perf_counter() - t
+    return BuildReport(
+        pages_written=len(out.written),
+        pages_unchanged=out.unchanged,
+        pages_deleted=len(deleted),
+        articles=len(catalog.entries),
+        seconds=time.perf_counter() - started,
+        search_seconds=search_seconds,
+        search_indexed=searched,
+        written=tuple(out.written),
+        deleted=tuple(deleted),
+    )
+
+
+class _Build:
+    """One build's state: which bodies were loaded, which cards were rendered."""
+
+    def __init__(
+        self,
+        out: Output,
+        catalog: Catalog,
+        renderer: Renderer,
+        load_html: Callable[[Article], str],
+        options: SiteOptions,
+    ) -> None:
+        self.out, self.catalog, self.r = out, catalog, renderer
+        self.load_html, self.options = load_html, options
+        self._cards: dict[str, Markup] = {}
+        # Bodies that Atom feeds need, kept when article pages load them anyway.
+        n = options.feed_entries
+        self._feed_uids = {e.uid for e in catalog.entries[:n]}
+        for lst in catalog.sources:
+            self._feed_uids.update(e.uid for e in lst.entries[:n])
+        self._bodies: dict[str, str] = {}
+
+    def _html(self, e: Entry) -> str:
+        return e.article.html or self.load_html(e.article)
+
+    def _body(self, e: Entry, html: str | None = None) -> str:
+        body = self._bodies.get(e.uid)
+        if body is None:
+            body = self.r.body(self._html(e) if html is None else html)
+            if e.uid in self._feed_uids:
+                self._bodies[e.uid] = body
+        return body
+
+    def _excerpt(self, e: Entry) -> str:
+        if e.excerpt is None:
+            e.excerpt = self.out.excerpt(e.uid)
+        if e.excerpt is None:  # the cache lost it: derive it again
+            e.excerpt = excerpt(self._html(e), self.options.excerpt_chars)
+        return e.excerpt
+
+    def article_pages(self) -> None:
+        known, entries = self.out.contents, self.catalog.entries
+        contents: list[str] = []
+        loaded: dict[str, str] = {}  # bodies read only to hash them, kept for rendering
+        for e in entries:
+            a = e.article
+            content = a.content_hash
+            if not content:  # nothing to tell an update by: hash the body itself
+                html = loaded[e.uid] = self._html(e)
+                content = "body:" + digest(a.title, html, a.link or "")
+            contents.append(content)
+            e.meta = digest(
+                e.uid,
+                content,
+                a.title,
+                a.link or "",
+                a.author,
+                e.iso,
+                a.group,
+                a.source,
+                a.channel,
+                e.folder,
+                e.source_folder,
+                e.channel_folder,
+                a.head_image or "",
+            )
+        for e, content in zip(entries, contents, strict=True):
+            path = e.folder + "index.html"
+            inputs = f"{e.meta}{e.older.meta if e.older else '-'}{e.newer.meta if e.newer else '-'}"
+            same_content = known.get(e.uid) == content
+            if same_content and self.out.fresh(path, inputs):
+                continue  # neither loaded nor rendered
+            html = loaded.pop(e.uid, None)
+            if html is None:
+                html = self._html(e)
+            if not same_content:
+                e.excerpt = excerpt(html, self.options.excerpt_chars)
+                self.out.remember(e.uid, content, e.excerpt)
+            self.out.write(path, inputs, self.r.article(e, self._body(e, html)))
+
+    def _card(self, e: Entry) -> Markup:
+        card = self._cards.get(e.uid)
+        if card is None:
+            self._excerpt(e)
+            card = self._cards[e.uid] = self.r.card(e)
+        return card
+
+    def list_pages(self) -> None:
+        if not self.catalog.entries:
+            self.out.write("index.html", "empty", self.r.empty_home())
+        for lst in self.catalog.listings:
+            own = digest(lst.kind, lst.title, repr(lst.crumbs), repr(lst.children), lst.feed or "")
+            for page in paginate(lst, self.options.per_page):
+                path = page.folder + "index.html"
+                inputs = digest(
+                    own,
+                    page.newer or "-",
+                    page.older or "-",
+                    "".join([e.meta for e in page.entries]),
+                )
+                if not self.out.fresh(path, inputs):
+                    cards = [self._card(e) for e in page.entries]
+                    self.out.write(path, inputs, self.r.listing(lst, page, cards))
+
+    def _feed(self, path: str, title: str, folder: str, entries: list[Entry]) -> None:
+        items = entries[: self.options.feed_entries]
+        inputs = digest("atom", title, "".join([e.meta for e in items]))
+        if self.out.fresh(path, inputs):
+            return
+        base = self.options.base_url.rstrip("/")
+        origin = base[: len(base) - len(self.r.root.rstrip("/"))] if base else ""
+        for e in items:
+            self._excerpt(e)
+        data = render_atom(
+            title=title,
+            feed_id=f"urn:newsdesk:feed:{folder or 'home'}",
+            self_href=origin + self.r.url(path),
+            site_href=origin + self.r.url(folder),
+            language=self.options.language,
+            items=[(e, origin + self.r.url(e.folder), self._body(e)) for e in items],
+        )
+        self.out.write(path, inputs, data)
+
+    def feeds(self) -> None:
+        self._feed("atom.xml", self.options.title, "", self.catalog.entries)
+        for lst in self.catalog.sources:
+            assert lst.feed is not None
+            self._feed(lst.feed, f"{lst.title} · {self.options.title}", lst.folder, lst.entries)
+
+    def extra_pages(self, feeds: Sequence[FeedHealth], zone: ZoneInfo) -> None:
+        months: list[Listing] = self.catalog.months
+        links = {
+            (lst.entries[0].article.group, lst.title): lst.folder
+            for lst in self.catalog.sources
+            if lst.entries
+        }
+
+        def fmt(when: datetime) -> str:
+            return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+        pages: dict[str, tuple[str, Callable[[], bytes]]] = {
+            "archive/index.html": (
+                digest("archive", *(f"{m.folder}{len(m.entries)}" for m in months)),
+                lambda: self.r.archive(months),
+            ),
+            "search/index.html": ("search", self.r.search),
+            "404.html": ("404", self.r.not_found),
+            "sources/index.html": (
+                digest("sources", repr([(f, links.get((f.group, f.source))) for f in feeds])),
+                lambda: self.r.sources(feeds, {k: self.r.url(v) for k, v in links.items()}, fmt),
+            ),
+        }
+        for path, (inputs, render) in pages.items():
+            if not self.out.fresh(path, inputs):
+                self.out.write(path, inputs, render())

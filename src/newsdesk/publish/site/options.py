@@ -1,0 +1,71 @@
+"""The values ``build_site`` takes and returns: options, feed health, the build report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+__all__ = ["BuildReport", "FeedHealth", "SiteOptions"]
+
+
+def _identity(url: str) -> str:
+    return url
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """One configured feed as the sources page shows it."""
+
+    url: str
+    group: str
+    source: str
+    channel: str
+    last_success: datetime | None = None
+    last_error: str | None = None
+    error_streak: int = 0
+    items: int = 0
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """How the site looks and where it lives. Everything here is part of every page's hash."""
+
+    title: str = "newsdesk"
+    description: str = ""
+    # Absolute site URL used in Atom feeds ("https://news.example.com/blog/"); may be empty.
+    base_url: str = ""
+    # URL path the site is served under. Empty means: the path of base_url, else "/".
+    base_path: str = ""
+    per_page: int = 30
+    image_url: Callable[[str], str] = _identity
+    # Shown on cards of articles without an image; None = the bundled SVG.
+    placeholder: str | None = None
+    theme_dir: Path | None = None  # templates/ and static/ found there win over the bundled ones
+    language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"  # zone dates are displayed in
+    excerpt_chars: int = 110
+    feed_entries: int = 20  # entries per Atom feed
+    search: bool = True  # run Pagefind over the output when pages changed
+    force: bool = False  # ignore the manifest and re-render every page
+
+    @property
+    def root(self) -> str:
+        """The path prefix of every link, always starting and ending with "/"."""
+        path = self.base_path or (urlsplit(self.base_url).path if self.base_url else "/")
+        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    pages_written: int = 0
+    pages_unchanged: int = 0
+    pages_deleted: int = 0
+    articles: int = 0
+    seconds: float = 0.0
+    search_seconds: float = 0.0  # Pagefind's share of ``seconds``; 0 when it did not run
+    search_indexed: bool = False
+    written: tuple[str, ...] = field(default=(), repr=False)  # relative paths, for tests
+    deleted: tuple[str, ...] = field(default=(), repr=False)

@@ -1,0 +1,63 @@
+"""Where each page lives. Pages are ``…/index.html`` folders; links are ``root`` + folder + "/".
+
+Names of groups, sources and channels stay readable (Chinese included) in the folder name;
+characters that upset file systems or URLs become "-".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import quote
+
+__all__ = ["article_id", "href", "page_file", "slugify", "unique_slugs"]
+
+_UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
+_PLAIN = re.compile(r"[A-Za-z0-9/_.~-]*")
+
+
+def slugify(name: str) -> str:
+    """A folder name for ``name``: NFKC, lower case, runs of unsafe characters as "-"."""
+    slug = _UNSAFE.sub("-", unicodedata.normalize("NFKC", name).lower()).strip("-_")
+    # Over-long names stay within file-system limits (255 bytes) with room to spare.
+    return slug[:60].rstrip("-") or "x-" + _short_hash(name, 4)
+
+
+def unique_slugs(names: set[str]) -> dict[str, str]:
+    """Map names to slugs, making colliding slugs unique; deterministic for a given set."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(names):
+        slug = slugify(name)
+        if slug in taken or slug in _RESERVED:
+            slug = f"{slug}-{_short_hash(name, 3)}"
+        taken.add(slug)
+        out[name] = slug
+    return out
+
+
+# Folder names the site uses itself, next to group folders in ``g/``.
+_RESERVED = frozenset({"page", "atom.xml"})
+
+
+def article_id(feed_key: str, article_id: str) -> str:
+    """A stable, short, URL-safe id for an article."""
+    return _short_hash(f"{feed_key}\0{article_id}", 6)
+
+
+def href(root: str, folder: str) -> str:
+    """The link to a page folder ("g/科技/" -> "/blog/g/%E7%A7%91%E6%8A%80/")."""
+    path = root + folder
+    if _PLAIN.fullmatch(path):  # article folders: nothing to quote, skip the slow path
+        return path
+    return quote(path, safe="/-_.~")
+
+
+def page_file(folder: str) -> str:
+    """The output file of a page folder, relative to out_dir."""
+    return folder + "index.html" if folder.endswith("/") or not folder else folder
+
+
+def _short_hash(text: str, size: int) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=size).hexdigest()

@@ -1,0 +1,191 @@
+"""Turn catalog values into page bytes with the theme's templates (compiled once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from jinja2 import Template
+from markupsafe import Markup
+
+from .catalog import Entry, Listing, Page
+from .options import FeedHealth, SiteOptions
+from .paths import href
+from .theme import Theme
+
+__all__ = ["Renderer"]
+
+
+class Renderer:
+    """Holds the compiled templates and the values every page shares."""
+
+    def __init__(
+        self,
+        theme: Theme,
+        options: SiteOptions,
+        groups: Sequence[tuple[str, str]],
+        rewrite: Callable[[str, Callable[[str], str]], str],
+    ) -> None:
+        self.options = options
+        self.root = options.root
+        self._urls: dict[str, str] = {}  # category folders repeat on every card
+        self._rewrite = rewrite
+        env = self._env = theme.env
+        self._placeholder = options.placeholder or ""  # "" = a text-only card
+        env.globals.update(
+            site={
+                "title": options.title,
+                "description": options.description,
+                "lang": options.language,
+                "root": self.root,
+                "home": self.url(""),
+                "groups": [(name, self.url(folder)) for name, folder in groups],
+                "archive": self.url("archive/"),
+                "sources": self.url("sources/"),
+                "search": self.url("search/"),
+                "feed": self.url("atom.xml"),
+                "css": self.url("static/site.css") + "?v=" + theme.asset_version("site.css"),
+                "js": self.url("static/site.js") + "?v=" + theme.asset_version("site.js"),
+                "search_js": self.url("static/search.js")
+                + "?v="
+                + theme.asset_version("search.js"),
+                "pagefind": self.url("pagefind/pagefind.js"),
+                "favicon": self.url("static/favicon.svg"),
+                "timezone": options.timezone,
+            },
+        )
+
+    def _template(self, name: str) -> Template:
+        # Compiled on first use (once per build): a no-change rebuild compiles nothing.
+        return self._env.get_template(name)
+
+    def url(self, folder: str) -> str:
+        link = self._urls.get(folder)
+        if link is None:
+            link = self._urls[folder] = href(self.root, folder)
+        return link
+
+    def thumb(self, entry: Entry) -> str:
+        image = entry.article.head_image
+        return self.options.image_url(image) if image else self._placeholder
+
+    def body(self, html: str) -> str:
+        """The article body with image URLs mapped through the configured image proxy."""
+        return self._rewrite(html, self.options.image_url) if html else ""
+
+    def _crumbs(self, crumbs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(title, self.url(folder)) for title, folder in crumbs]
+
+    def _entry(self, e: Entry) -> dict[str, Any]:
+        a = e.article
+        return {
+            "href": self.url(e.folder),
+            "title": a.title,
+            "iso": e.iso,
+            "display": e.display,
+            "source": a.source,
+            "source_href": self.url(e.source_folder),
+            "channel": a.channel,
+            "channel_href": self.url(e.channel_folder),
+            "group": a.group,
+            "group_href": self.url(e.group_folder),
+        }
+
+    def card(self, e: Entry) -> Markup:
+        return Markup(
+            self._template("card.html").render(
+                e=self._entry(e),
+                excerpt=e.excerpt or "",
+                thumb=self.thumb(e),
+                has_image=bool(e.article.head_image),
+            )
+        )
+
+    def listing(self, lst: Listing, page: Page, cards: Sequence[Markup]) -> bytes:
+        first, last = page.entries[0], page.entries[-1]
+        return self._template("list.html").render(
+            kind=lst.kind,
+            title=lst.title or self.options.title,
+            crumbs=self._crumbs(lst.crumbs),
+            children=self._crumbs(lst.children),
+            cards=cards,
+            is_first=page.newer is None,
+            range=(last.day, first.day),
+            newer=self.url(page.newer) if page.newer is not None else None,
+            older=self.url(page.older) if page.older is not None else None,
+            canonical=self.url(page.folder),
+            feed=self.url(lst.feed) if lst.feed else None,
+        ).encode("utf-8")
+
+    def empty_home(self) -> bytes:
+        return self._template("list.html").render(
+            kind="home",
+            title=self.options.title,
+            crumbs=[],
+            children=[],
+            cards=[],
+            is_first=True,
+            range=("", ""),
+            newer=None,
+            older=None,
+            canonical=self.url(""),
+            feed=self.url("atom.xml"),
+        ).encode("utf-8")
+
+    def article(self, e: Entry, body: str) -> bytes:
+        a = e.article
+        crumbs = [
+            ("首页", ""),
+            (a.group, e.group_folder),
+            (a.source, e.source_folder),
+            (a.channel, e.channel_folder),
+        ]
+        return self._template("article.html").render(
+            e=self._entry(e),
+            article=a,
+            body=Markup(body),
+            crumbs=self._crumbs(crumbs),
+            older=self._entry(e.older) if e.older else None,
+            newer=self._entry(e.newer) if e.newer else None,
+            image=self.thumb(e) if a.head_image else None,
+            canonical=self.url(e.folder),
+            feed=self.url(e.source_folder + "atom.xml"),
+        ).encode("utf-8")
+
+    def archive(self, months: Sequence[Listing]) -> bytes:
+        years: dict[str, list[tuple[str, str, int]]] = {}
+        for m in sorted(months, key=lambda m: m.folder, reverse=True):
+            year, month = m.folder.split("/")[1:3]
+            years.setdefault(year, []).append(
+                (f"{int(month)} 月", self.url(m.folder), len(m.entries))
+            )
+        return self._template("archive.html").render(
+            years=list(years.items()), canonical=self.url("archive/")
+        ).encode("utf-8")
+
+    def sources(
+        self,
+        feeds: Sequence[FeedHealth],
+        source_links: dict[tuple[str, str], str],
+        fmt: Callable[[Any], str],
+    ) -> bytes:
+        rows = [
+            {
+                "feed": f,
+                "href": source_links.get((f.group, f.source)),
+                "last_success": fmt(f.last_success) if f.last_success else None,
+                "last_success_iso": f.last_success.isoformat() if f.last_success else None,
+                "ok": f.error_streak == 0 and f.last_success is not None,
+            }
+            for f in sorted(feeds, key=lambda f: (f.group, f.source, f.channel, f.url))
+        ]
+        failing = sum(1 for r in rows if r["feed"].error_streak)
+        return self._template("sources.html").render(
+            rows=rows, failing=failing, canonical=self.url("sources/")
+        ).encode("utf-8")
+
+    def search(self) -> bytes:
+        return self._template("search.html").render(canonical=self.url("search/")).encode("utf-8")
+
+    def not_found(self) -> bytes:
+        return self._template("404.html").render(canonical=self.url("404.html")).encode("utf-8")

@@ -1,0 +1,122 @@
+"""The only publish module that touches the disk.
+
+    write_if_changed(path, text) -> "new" | "updated" | "unchanged"
+    write_posts(posts_dir, articles, render, filename) -> PublishReport
+    remove_posts(posts_dir, filenames) -> list of removed names
+
+Writes are atomic (a temp file in the same folder, fsync, ``os.replace``), so a reader or a
+crash never sees a partial or empty post. Unchanged content leaves the file untouched, so
+its mtime is kept and Hexo's ``updated`` date and incremental builds stay quiet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from newsdesk.errors import PublishError
+from newsdesk.models import Article
+
+__all__ = ["PublishReport", "remove_posts", "write_if_changed", "write_posts"]
+
+WriteOutcome = Literal["new", "updated", "unchanged"]
+
+
+@dataclass
+class PublishReport:
+    """What one ``write_posts`` run did. ``files`` lists every file name it wrote or kept."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not every platform can open a directory.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_if_changed(path: Path, text: str) -> WriteOutcome:
+    """Write ``text`` (UTF-8, no newline translation) to ``path`` unless it already holds it."""
+    data = text.encode("utf-8")
+    try:
+        existing: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise PublishError(f"cannot read {path}: {exc}") from exc
+    if existing == data:
+        return "unchanged"
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise PublishError(f"cannot write in {path.parent}: {exc}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; posts are meant to be read by the site
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise PublishError(f"cannot write {path}: {exc}") from exc
+        raise
+    _fsync_dir(path.parent)
+    return "new" if existing is None else "updated"
+
+
+def write_posts(
+    posts_dir: Path,
+    articles: Iterable[Article],
+    render: Callable[[Article], str],
+    filename: Callable[[Article], str],
+) -> PublishReport:
+    """Render and write each article; two articles mapping to one file name is a bug."""
+    try:
+        posts_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"cannot create {posts_dir}: {exc}") from exc
+    report = PublishReport()
+    seen: dict[str, str] = {}
+    for article in articles:
+        name = filename(article)
+        if name in seen:
+            raise ValueError(
+                f"two articles map to {name!r} in one run: {seen[name]!r} and "
+                f"{article.feed_key!r}/{article.article_id!r}"
+            )
+        seen[name] = f"{article.feed_key}/{article.article_id}"
+        outcome = write_if_changed(posts_dir / name, render(article))
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        report.files.append(name)
+    return report
+
+
+def remove_posts(posts_dir: Path, filenames: Iterable[str]) -> list[str]:
+    """Delete the named posts that exist; returns the names actually removed."""
+    removed = []
+    for name in filenames:
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise ValueError(f"not a plain file name: {name!r}")
+        try:
+            (posts_dir / name).unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise PublishError(f"cannot remove {posts_dir / name}: {exc}") from exc
+        removed.append(name)
+    return removed

@@ -1,0 +1,294 @@
+"""The ``articles`` table: every stored article, keyed by (feed_key, article_id)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from newsdesk.models import Article
+from newsdesk.store._sql import UTCDateTime, chunks, metadata, to_utc
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("feed_key", sa.Text, sa.ForeignKey("feeds.key"), primary_key=True),
+    sa.Column("article_id", sa.Text, primary_key=True),
+    sa.Column("group_name", sa.Text, nullable=False),
+    sa.Column("source_name", sa.Text, nullable=False),
+    sa.Column("channel_name", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("link", sa.Text),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("published", UTCDateTime, nullable=False),
+    # The feed's own UTC offset, so ``published`` comes back in the zone it was written in.
+    sa.Column("published_offset_minutes", sa.Integer, nullable=False),
+    sa.Column("html", sa.Text, nullable=False),
+    sa.Column("head_image", sa.Text),
+    sa.Column("content_hash", sa.Text, nullable=False),
+    sa.Column("extra", sa.Text, nullable=False),
+    sa.Column("first_seen", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+_KEY = (articles.c.feed_key, articles.c.article_id)
+# Everything but html: listings of 50k articles should not pull every body into memory.
+_LIGHT = tuple(c for c in articles.c if c.name != "html")
+_CONTENT = (
+    "group_name",
+    "source_name",
+    "channel_name",
+    "title",
+    "link",
+    "author",
+    "published",
+    "published_offset_minutes",
+    "html",
+    "head_image",
+    "content_hash",
+    "extra",
+)
+
+Connect = Callable[[], AbstractContextManager[Connection]]
+
+
+def content_hash(article: Article) -> str:
+    """The article's hash; computed here only when the process stage left it empty."""
+    if article.content_hash:
+        return article.content_hash
+    data = "\0".join((article.title, article.html, article.link or ""))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def to_row(article: Article, now: datetime) -> dict[str, Any]:
+    published = to_utc(article.published, "Article.published")
+    offset = article.published.utcoffset() or timedelta(0)
+    return {
+        "feed_key": article.feed_key,
+        "article_id": article.article_id,
+        "group_name": article.group,
+        "source_name": article.source,
+        "channel_name": article.channel,
+        "title": article.title,
+        "link": article.link,
+        "author": article.author,
+        "published": published,
+        "published_offset_minutes": int(offset.total_seconds() // 60),
+        "html": article.html,
+        "head_image": article.head_image,
+        "content_hash": content_hash(article),
+        "extra": json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
+        "first_seen": article.first_seen or now,
+        "updated_at": now,
+    }
+
+
+def from_row(row: Row[Any], *, with_html: bool = True) -> Article:
+    zone = timezone(timedelta(minutes=row.published_offset_minutes))
+    return Article(
+        feed_key=row.feed_key,
+        article_id=row.article_id,
+        group=row.group_name,
+        source=row.source_name,
+        channel=row.channel_name,
+        title=row.title,
+        link=row.link,
+        author=row.author,
+        published=row.published.astimezone(zone),
+        html=row.html if with_html else "",
+        head_image=row.head_image,
+        content_hash=row.content_hash,
+        first_seen=row.first_seen,
+        extra=json.loads(row.extra) if row.extra else {},
+    )
+
+
+def hashes(conn: Connection, feed_key: str, ids: Sequence[str]) -> dict[str, str]:
+    """content_hash of each of ``ids`` already stored for the feed."""
+    found: dict[str, str] = {}
+    for part in chunks(ids):
+        rows = conn.execute(
+            sa.select(articles.c.article_id, articles.c.content_hash).where(
+                articles.c.feed_key == feed_key, articles.c.article_id.in_(part)
+            )
+        )
+        found.update((row.article_id, row.content_hash) for row in rows)
+    return found
+
+
+def ids_matching(
+    conn: Connection, feed_key: str, column: str, values: Iterable[str]
+) -> dict[str, list[str]]:
+    """For each value of ``column`` (link or content_hash): the feed's article ids having it."""
+    col = articles.c[column]
+    found: dict[str, list[str]] = {}
+    for part in chunks(sorted(set(values))):
+        rows = conn.execute(
+            sa.select(col, articles.c.article_id).where(
+                articles.c.feed_key == feed_key, col.in_(part)
+            )
+        )
+        for value, article_id in rows:
+            found.setdefault(value, []).append(article_id)
+    return found
+
+
+def has_any(conn: Connection, feed_key: str) -> bool:
+    query = sa.select(articles.c.article_id).where(articles.c.feed_key == feed_key).limit(1)
+    return conn.execute(query).first() is not None
+
+
+def rename(conn: Connection, feed_key: str, old_id: str, new_id: str) -> None:
+    # publish_state follows through its ON UPDATE CASCADE foreign key.
+    conn.execute(
+        sa.update(articles)
+        .where(articles.c.feed_key == feed_key, articles.c.article_id == old_id)
+        .values(article_id=new_id)
+    )
+
+
+def insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    for part in chunks(rows):
+        conn.execute(sa.insert(articles), part)
+
+
+def update_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Replace the content of existing articles; first_seen is kept."""
+    if not rows:
+        return
+    statement = (
+        sa.update(articles)
+        .where(
+            articles.c.feed_key == sa.bindparam("b_feed_key"),
+            articles.c.article_id == sa.bindparam("b_article_id"),
+        )
+        .values({name: sa.bindparam(f"b_{name}") for name in (*_CONTENT, "updated_at")})
+    )
+    names = ("feed_key", "article_id", *_CONTENT, "updated_at")
+    params = [{f"b_{name}": row[name] for name in names} for row in rows]
+    for part in chunks(params):
+        conn.execute(statement, part)
+
+
+def set_names(conn: Connection, feed_key: str, group: str, source: str, channel: str) -> None:
+    conn.execute(
+        sa.update(articles)
+        .where(articles.c.feed_key == feed_key)
+        .values(group_name=group, source_name=source, channel_name=channel)
+    )
+
+
+def get(conn: Connection, feed_key: str, article_id: str) -> Article | None:
+    row = conn.execute(
+        sa.select(articles).where(
+            articles.c.feed_key == feed_key, articles.c.article_id == article_id
+        )
+    ).first()
+    return from_row(row) if row is not None else None
+
+
+def html_of(conn: Connection, feed_key: str, article_id: str) -> str | None:
+    return conn.execute(
+        sa.select(articles.c.html).where(
+            articles.c.feed_key == feed_key, articles.c.article_id == article_id
+        )
+    ).scalar_one_or_none()
+
+
+def count(conn: Connection, feed_key: str | None = None) -> int:
+    query = sa.select(sa.func.count()).select_from(articles)
+    if feed_key is not None:
+        query = query.where(articles.c.feed_key == feed_key)
+    return int(conn.execute(query).scalar_one())
+
+
+def iter_pages(
+    connect: Connect,
+    *,
+    where: Sequence[sa.ColumnElement[bool]] = (),
+    from_: sa.FromClause = articles,
+    with_html: bool = True,
+    newest_first: bool = True,
+    batch: int = 500,
+) -> Iterator[Article]:
+    """Stream articles a page at a time with keyset pagination.
+
+    Each page is its own short query on a fresh connection, so a slow consumer holds no
+    transaction open (a long SQLite read would stall WAL checkpoints) and memory stays at
+    one page whatever the table's size.
+    """
+    if batch < 1:
+        raise ValueError(f"batch must be at least 1, got {batch}")
+    columns = tuple(articles.c) if with_html else _LIGHT
+    order = (articles.c.published, articles.c.feed_key, articles.c.article_id)
+    after: tuple[datetime, str, str] | None = None
+    while True:
+        query = sa.select(*columns).select_from(from_).where(*where)
+        if after is not None:
+            position = sa.tuple_(*order)
+            bound = sa.tuple_(
+                *(sa.literal(v, type_=c.type) for v, c in zip(after, order, strict=True))
+            )
+            query = query.where(position < bound if newest_first else position > bound)
+        query = query.order_by(*(c.desc() if newest_first else c.asc() for c in order))
+        with connect() as conn:
+            rows = conn.execute(query.limit(batch)).all()
+        for row in rows:
+            yield from_row(row, with_html=with_html)
+        if len(rows) < batch:
+            return
+        last = rows[-1]
+        after = (last.published, last.feed_key, last.article_id)
+
+
+def prune_candidates(
+    conn: Connection, *, older_than: datetime | None, keep_per_channel: int | None
+) -> list[tuple[str, str, str | None]]:
+    """(feed_key, article_id, link) of articles outside either retention rule."""
+    found: dict[tuple[str, str], str | None] = {}
+    if older_than is not None:
+        rows = conn.execute(
+            sa.select(*_KEY, articles.c.link).where(articles.c.published < older_than)
+        )
+        found.update(((r.feed_key, r.article_id), r.link) for r in rows)
+    if keep_per_channel is not None:
+        # A channel is the group/source/channel name triple, as the site lists it.
+        rank = (
+            sa.func.row_number()
+            .over(
+                partition_by=(
+                    articles.c.group_name,
+                    articles.c.source_name,
+                    articles.c.channel_name,
+                ),
+                order_by=(
+                    articles.c.published.desc(),
+                    articles.c.feed_key.desc(),
+                    articles.c.article_id.desc(),
+                ),
+            )
+            .label("rank")
+        )
+        ranked = sa.select(*_KEY, articles.c.link, rank).subquery()
+        rows = conn.execute(
+            sa.select(ranked.c.feed_key, ranked.c.article_id, ranked.c.link).where(
+                ranked.c.rank > keep_per_channel
+            )
+        )
+        found.update(((r.feed_key, r.article_id), r.link) for r in rows)
+    return [(fk, aid, link) for (fk, aid), link in sorted(found.items())]
+
+
+def delete_many(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
+    statement = sa.delete(articles).where(
+        articles.c.feed_key == sa.bindparam("b_feed_key"),
+        articles.c.article_id == sa.bindparam("b_article_id"),
+    )
+    for part in chunks(keys):
+        conn.execute(statement, [{"b_feed_key": fk, "b_article_id": aid} for fk, aid in part])

@@ -1,0 +1,208 @@
+"""The ``feeds`` table: one row per configured feed and its fetch bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from newsdesk.errors import StoreError
+from newsdesk.models import FeedState
+from newsdesk.store._sql import UTCDateTime, metadata
+
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("group_name", sa.Text, nullable=False),
+    sa.Column("source_name", sa.Text, nullable=False),
+    sa.Column("channel_name", sa.Text, nullable=False),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_success", UTCDateTime),
+    sa.Column("last_attempt", UTCDateTime),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("error_streak", sa.Integer, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("items", sa.Integer, nullable=False),
+    sa.Column("added_at", UTCDateTime, nullable=False),
+)
+
+# (key, url, group, source, channel), as the config describes a feed.
+SourceTuple = tuple[str, str, str, str, str]
+
+_STATE_COLUMNS = (
+    feeds.c.key,
+    feeds.c.etag,
+    feeds.c.last_modified,
+    feeds.c.last_success,
+    feeds.c.last_attempt,
+    feeds.c.last_status,
+    feeds.c.last_error,
+    feeds.c.error_streak,
+    feeds.c.disabled,
+    feeds.c["items"],  # not .items: that is ColumnCollection.items()
+)
+
+
+def _state(row: Row[*tuple[Any, ...]]) -> FeedState:
+    return FeedState(
+        key=row.key,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        last_success=row.last_success,
+        last_attempt=row.last_attempt,
+        last_status=row.last_status,
+        last_error=row.last_error,
+        error_streak=row.error_streak,
+        disabled=bool(row.disabled),
+        items=row._mapping["items"],
+    )
+
+
+def get_state(conn: Connection, key: str) -> FeedState | None:
+    row = conn.execute(sa.select(*_STATE_COLUMNS).where(feeds.c.key == key)).first()
+    return _state(row) if row is not None else None
+
+
+def all_states(conn: Connection) -> dict[str, FeedState]:
+    rows = conn.execute(sa.select(*_STATE_COLUMNS).order_by(feeds.c.key))
+    return {row.key: _state(row) for row in rows}
+
+
+def require_state(conn: Connection, key: str) -> FeedState:
+    state = get_state(conn, key)
+    if state is None:
+        raise StoreError(f"unknown feed {key!r}: register it with sync_feeds first")
+    return state
+
+
+def sync(
+    conn: Connection, sources: Iterable[SourceTuple], now: datetime
+) -> tuple[list[str], list[str]]:
+    """Insert new feeds, refresh url and names of known ones.
+
+    Returns (added keys, keys whose group/source/channel names changed). Feeds missing
+    from ``sources`` are left alone: their articles stay until retention removes them.
+    """
+    known = {
+        row.key: row
+        for row in conn.execute(
+            sa.select(
+                feeds.c.key,
+                feeds.c.url,
+                feeds.c.group_name,
+                feeds.c.source_name,
+                feeds.c.channel_name,
+            )
+        )
+    }
+    added: list[str] = []
+    renamed: list[str] = []
+    seen: set[str] = set()
+    for key, url, group, source, channel in sources:
+        if key in seen:
+            continue
+        seen.add(key)
+        names = {"group_name": group, "source_name": source, "channel_name": channel}
+        old = known.get(key)
+        if old is None:
+            conn.execute(
+                sa.insert(feeds).values(
+                    key=key,
+                    url=url,
+                    **names,
+                    error_streak=0,
+                    disabled=False,
+                    items=0,
+                    added_at=now,
+                )
+            )
+            added.append(key)
+        elif (old.url, old.group_name, old.source_name, old.channel_name) != (
+            url,
+            group,
+            source,
+            channel,
+        ):
+            conn.execute(sa.update(feeds).where(feeds.c.key == key).values(url=url, **names))
+            if (old.group_name, old.source_name, old.channel_name) != (group, source, channel):
+                renamed.append(key)
+    return added, renamed
+
+
+def names(conn: Connection, key: str) -> tuple[str, str, str]:
+    row = conn.execute(
+        sa.select(feeds.c.group_name, feeds.c.source_name, feeds.c.channel_name).where(
+            feeds.c.key == key
+        )
+    ).one()
+    return row.group_name, row.source_name, row.channel_name
+
+
+def _update(conn: Connection, key: str, **values: Any) -> FeedState:
+    require_state(conn, key)
+    conn.execute(sa.update(feeds).where(feeds.c.key == key).values(**values))
+    state = get_state(conn, key)
+    assert state is not None
+    return state
+
+
+def record_failure(
+    conn: Connection, key: str, *, status: int | None, error: str, now: datetime
+) -> FeedState:
+    values: dict[str, Any] = {
+        "last_attempt": now,
+        "last_status": status,
+        "last_error": error,
+        "error_streak": feeds.c.error_streak + 1,
+    }
+    if status == 410:
+        # 410 Gone: the publisher removed the feed; stop asking until a human resumes it.
+        values["disabled"] = True
+    return _update(conn, key, **values)
+
+
+def record_not_modified(conn: Connection, key: str, *, now: datetime) -> FeedState:
+    return _update(
+        conn,
+        key,
+        last_attempt=now,
+        last_success=now,
+        last_status=304,
+        last_error=None,
+        error_streak=0,
+    )
+
+
+def record_success(
+    conn: Connection,
+    key: str,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    status: int,
+    items: int,
+    now: datetime,
+) -> FeedState:
+    return _update(
+        conn,
+        key,
+        etag=etag,
+        last_modified=last_modified,
+        last_status=status,
+        last_attempt=now,
+        last_success=now,
+        last_error=None,
+        error_streak=0,
+        items=items,
+    )
+
+
+def enable(conn: Connection, key: str) -> FeedState:
+    return _update(conn, key, disabled=False, error_streak=0)

@@ -1,0 +1,122 @@
+"""The ``publish_state`` table: which version of each article a target has written.
+
+A row says "target T wrote article A, at content hash H, to file F". An article is
+pending for T while it has no row or its row's hash differs from the article's current
+hash, so a publish that crashed half-way simply resumes with what is still pending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from newsdesk.store._sql import UTCDateTime, chunks, metadata, upsert
+from newsdesk.store.articles import articles
+
+publish_state = sa.Table(
+    "publish_state",
+    metadata,
+    sa.Column("target", sa.Text, primary_key=True),
+    sa.Column("feed_key", sa.Text, primary_key=True),
+    sa.Column("article_id", sa.Text, primary_key=True),
+    sa.Column("content_hash", sa.Text, nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("written_at", UTCDateTime, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["feed_key", "article_id"], ["articles.feed_key", "articles.article_id"]
+    ),
+)
+
+# (feed_key, article_id, content_hash, filename), as the publisher reports a written post.
+Written = tuple[str, str, str, str]
+
+
+def pending_join(target: str) -> tuple[sa.FromClause, sa.ColumnElement[bool]]:
+    """FROM clause and WHERE condition selecting the articles ``target`` still has to write."""
+    joined = articles.outerjoin(
+        publish_state,
+        sa.and_(
+            publish_state.c.target == target,
+            publish_state.c.feed_key == articles.c.feed_key,
+            publish_state.c.article_id == articles.c.article_id,
+        ),
+    )
+    stale = sa.or_(
+        publish_state.c.content_hash.is_(None),
+        publish_state.c.content_hash != articles.c.content_hash,
+    )
+    return joined, stale
+
+
+def mark(conn: Connection, target: str, items: Sequence[Written], now: datetime) -> None:
+    rows = [
+        {
+            "target": target,
+            "feed_key": fk,
+            "article_id": aid,
+            "content_hash": digest,
+            "filename": filename,
+            "written_at": now,
+        }
+        for fk, aid, digest, filename in items
+    ]
+    for part in chunks(rows):
+        statement = upsert(conn, publish_state)
+        statement = statement.on_conflict_do_update(
+            index_elements=[
+                publish_state.c.target,
+                publish_state.c.feed_key,
+                publish_state.c.article_id,
+            ],
+            set_={
+                "content_hash": statement.excluded.content_hash,
+                "filename": statement.excluded.filename,
+                "written_at": statement.excluded.written_at,
+            },
+        )
+        conn.execute(statement, part)
+
+
+def written_files(conn: Connection, target: str) -> dict[tuple[str, str], str]:
+    rows = conn.execute(
+        sa.select(
+            publish_state.c.feed_key, publish_state.c.article_id, publish_state.c.filename
+        ).where(publish_state.c.target == target)
+    )
+    return {(row.feed_key, row.article_id): row.filename for row in rows}
+
+
+def files_of(
+    conn: Connection, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """For each (feed_key, article_id): {target: filename} of every target that wrote it."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for part in chunks(keys):
+        rows = conn.execute(
+            sa.select(
+                publish_state.c.feed_key,
+                publish_state.c.article_id,
+                publish_state.c.target,
+                publish_state.c.filename,
+            ).where(sa.tuple_(publish_state.c.feed_key, publish_state.c.article_id).in_(part))
+        )
+        for row in rows:
+            found.setdefault((row.feed_key, row.article_id), {})[row.target] = row.filename
+    return found
+
+
+def forget_target(conn: Connection, target: str) -> int:
+    result = conn.execute(sa.delete(publish_state).where(publish_state.c.target == target))
+    return int(result.rowcount)
+
+
+def forget_feed(conn: Connection, feed_key: str) -> None:
+    conn.execute(sa.delete(publish_state).where(publish_state.c.feed_key == feed_key))
+
+
+def targets(conn: Connection) -> list[str]:
+    rows = conn.execute(sa.select(publish_state.c.target).distinct().order_by("target"))
+    return [str(r[0]) for r in rows]

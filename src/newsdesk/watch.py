@@ -1,0 +1,129 @@
+"""``newsdesk watch``: the scheduler loop around the pipeline.
+
+Each feed is polled on its own interval (``schedule.Scheduler``); every cycle fetches the
+due feeds, stores them, publishes what changed and runs ``watch.after_publish`` when
+anything did. SIGTERM/SIGINT stop the loop after the current cycle, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from rich.console import Console
+
+from newsdesk import pipeline
+from newsdesk.config import Config
+from newsdesk.schedule import (
+    FeedHints,
+    Outcome,
+    PollState,
+    SchedulePolicy,
+    Scheduler,
+    first_due,
+    run_after_publish,
+)
+
+__all__ = ["policy_from_config", "watch_forever"]
+
+log = logging.getLogger("newsdesk.watch")
+
+
+def policy_from_config(config: Config) -> SchedulePolicy:
+    w = config.watch
+    return SchedulePolicy(
+        interval=timedelta(seconds=w.interval),
+        min_interval=timedelta(seconds=min(w.min_interval, w.interval)),
+        max_interval=timedelta(seconds=max(w.max_interval, w.interval)),
+        pause_after=w.pause_after,
+    )
+
+
+def _scheduler(config: Config, store: Any, policy: SchedulePolicy,
+               now: datetime) -> Scheduler:
+    import random
+
+    rng = random.Random()
+    scheduler = Scheduler(policy, rng=rng)
+    states = store.feed_states()
+    for source in config.sources:
+        st = states.get(source.key)
+        streak = st.error_streak if st else 0
+        paused = bool(st and (st.disabled or streak >= policy.pause_after > 0))
+        poll = PollState(source.key, error_streak=streak, paused=paused)
+        due = first_due(poll, last_attempt=st.last_attempt if st else None, now=now,
+                        policy=policy, rng=rng)
+        scheduler.add(poll, due=due)
+    return scheduler
+
+
+async def run_cycle(config: Config, store: Any, keys: list[str], *,
+                    console: Console | None = None) -> Mapping[str, Outcome]:
+    """Fetch and store the due feeds, publish, and run after_publish if anything changed."""
+    by_key = {s.key: s for s in config.sources}
+    only = [by_key[k] for k in keys if k in by_key]
+    outcomes = await pipeline.fetch_and_store_async(config, store, only=only)
+    summaries = await asyncio.to_thread(pipeline.publish, config, store)
+    changed = sum(s.new + s.updated for s in summaries)
+    failed = sum(o.failed for o in outcomes)
+    log.info("watch cycle done", extra={"feeds": len(outcomes), "failed": failed,
+                                        "posts_changed": changed})
+    if console is not None:
+        stamp = datetime.now(UTC).strftime("%H:%M:%S")
+        console.print(f"{stamp} polled {len(outcomes)} feed(s): {failed} failed, "
+                      f"{changed} post(s) written", highlight=False)
+    command = config.watch.after_publish
+    if changed and command:
+        code, output = await asyncio.to_thread(
+            run_after_publish, command, cwd=config.base_dir,
+            timeout=config.watch.after_publish_timeout)
+        if code != 0:
+            log.warning("after_publish failed", extra={"command": command, "status": code,
+                                                       "output": output[-2000:]})
+    return {o.source.key: Outcome(ok=not o.failed, retry_after=o.retry_after,
+                                  hints=FeedHints(ttl_minutes=o.ttl_minutes))
+            for o in outcomes}
+
+
+def watch_forever(config: Config, store: Any, *, once: bool = False,
+                  console: Console | None = None,
+                  clock: Callable[[], datetime] | None = None) -> int:
+    """Run until SIGTERM/SIGINT (or one cycle with ``once``); returns an exit status."""
+    now_fn = clock or (lambda: datetime.now(UTC))
+    policy = policy_from_config(config)
+    scheduler = _scheduler(config, store, policy, now_fn())
+
+    async def main() -> int:
+        if once:
+            due = scheduler.due(now_fn()) or [s.key for s in config.sources]
+            results = await run_cycle(config, store, due, console=console)
+            return 1 if any(not r.ok for r in results.values()) else 0
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+
+        async def cycle(keys: list[str]) -> Mapping[str, Outcome]:
+            results = await run_cycle(config, store, keys, console=console)
+            _resume_if_user_resumed(scheduler, store, now_fn())
+            return results
+
+        if console is not None:
+            console.print(f"watching {len(config.sources)} feed(s); Ctrl-C or SIGTERM stops "
+                          "after the current cycle", highlight=False)
+        await scheduler.run_forever(cycle, clock=now_fn, sleep=asyncio.sleep, stop_event=stop)
+        return 0
+
+    return asyncio.run(main())
+
+
+def _resume_if_user_resumed(scheduler: Scheduler, store: Any, now: datetime) -> None:
+    """`newsdesk feeds resume` resets the streak in the store; follow it here."""
+    for key in scheduler.paused():
+        state = store.feed_state(key)
+        if state is not None and not state.disabled and state.error_streak == 0:
+            scheduler.resume(key, now=now)

@@ -1,0 +1,83 @@
+"""Relative URLs become absolute; srcset keeps its shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.clean import clean_html
+from newsdesk.clean.urls import absolutize, map_srcset, srcset_urls
+
+BASE = "https://www.example.com/news/2022/1.html"
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "expected"),
+    [
+        ("https://a.example/x", BASE, "https://a.example/x"),
+        ("/x.jpg", BASE, "https://www.example.com/x.jpg"),
+        ("x.jpg", BASE, "https://www.example.com/news/2022/x.jpg"),
+        ("../x.jpg", BASE, "https://www.example.com/news/x.jpg"),
+        ("?p=2", BASE, "https://www.example.com/news/2022/1.html?p=2"),
+        ("//cdn.example/x.jpg", BASE, "https://cdn.example/x.jpg"),
+        ("//cdn.example/x.jpg", "http://www.example.com/", "https://cdn.example/x.jpg"),
+        ("//cdn.example/x.jpg", None, "https://cdn.example/x.jpg"),
+        ("/x.jpg", None, "/x.jpg"),
+        ("/x.jpg", "rsshub://zaker/channel/1", "/x.jpg"),
+        ("#note-1", BASE, "#note-1"),
+        ("mailto:a@example.com", BASE, "mailto:a@example.com"),
+        ("javascript:alert(1)", BASE, "javascript:alert(1)"),  # the sanitizer's job
+        ("", BASE, ""),
+    ],
+)
+def test_absolutize(url: str, base: str | None, expected: str) -> None:
+    assert absolutize(url, base) == expected
+
+
+@pytest.mark.parametrize(
+    ("srcset", "urls"),
+    [
+        ("a.jpg 1x, b.jpg 2x", ["a.jpg", "b.jpg"]),
+        ("a.jpg 480w,b.jpg 800w", ["a.jpg", "b.jpg"]),
+        ("  a.jpg  ", ["a.jpg"]),
+        ("https://x.example/w_100,h_100/a.jpg 1x", ["https://x.example/w_100,h_100/a.jpg"]),
+        ("a.jpg,", ["a.jpg"]),
+        ("", []),
+    ],
+)
+def test_srcset_urls(srcset: str, urls: list[str]) -> None:
+    assert srcset_urls(srcset) == urls
+
+
+def test_map_srcset_keeps_descriptors_and_spacing() -> None:
+    assert map_srcset(" a.jpg  1x ,b.jpg 2x", str.upper) == " A.JPG  1x ,B.JPG 2x"
+
+
+def test_clean_html_makes_all_url_attributes_absolute() -> None:
+    html = (
+        '<a href="/a">a</a><img src="i.jpg" srcset="i.jpg 1x, /j.jpg 2x">'
+        '<video src="v.mp4" poster="p.jpg"></video><picture><source srcset="s.webp"'
+        ' type="image/webp"></picture>'
+    )
+    out = clean_html(html, BASE)
+    root = "https://www.example.com"
+    assert out == (
+        f'<a href="{root}/a" rel="noopener noreferrer">a</a>'
+        f'<img src="{root}/news/2022/i.jpg" srcset="{root}/news/2022/i.jpg 1x, {root}/j.jpg 2x"'
+        ' referrerpolicy="no-referrer">'
+        f'<video src="{root}/news/2022/v.mp4" poster="{root}/news/2022/p.jpg"></video>'
+        f'<picture><source srcset="{root}/news/2022/s.webp" type="image/webp"></picture>'
+    )
+
+
+def test_protocol_relative_links_get_https() -> None:
+    out = clean_html('<a href="//img1.mydrivers.com/img/1.jpg" target="_blank">x</a>', None)
+    assert out == '<a href="https://img1.mydrivers.com/img/1.jpg" rel="noopener noreferrer">x</a>'
+
+
+def test_relative_urls_stay_relative_without_base() -> None:
+    assert clean_html('<a href="/a">a</a>', None) == '<a href="/a" rel="noopener noreferrer">a</a>'
+
+
+def test_entities_in_urls_survive() -> None:
+    html = '<a href="https://a.example/?a=1&amp;b=2">x</a>'
+    assert clean_html(html, BASE) == html[:-6] + ' rel="noopener noreferrer">x</a>'

@@ -1,0 +1,68 @@
+"""hexo-theme-volantis 6.8.3 shows our headimg and thumbnail (the profile's reason to be)."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import strategies as st
+
+from newsdesk.models import Article
+from newsdesk.publish.hexo import head_image_value, post_filename, render_post
+from tests.hexo.conftest import RunHexo
+from tests.hexo.expect import PLACEHOLDER
+from tests.publish.strategies import articles, collect, nasty_text
+
+pytestmark = pytest.mark.hexo
+
+rewrite = pytest.importorskip(
+    "newsdesk.imageproxy.rewrite", reason="imageproxy.rewrite not built yet"
+)
+PROXY = rewrite.prefix_proxy("https://cors.zfour.workers.dev/?")
+VOLANTIS = ("_config.yml", "_config.volantis.yml")
+
+# Volantis writes both URLs raw into single-quoted attributes (hence `'` -> %27).
+_HEADIMG = re.compile(r"class='headimg'[^>]*?src='([^']*)'")
+_THUMBNAIL = re.compile(r"class='thumbnail' src='([^']*)'")
+
+
+def _batch() -> list[Article]:
+    # Titles stay tame here: volantis writes the title raw into alt="…" (its own quirk);
+    # the head image URLs get everything that breaks attributes.
+    with_images = st.builds(
+        lambda a, url: replace(a, head_image=url),
+        articles,
+        st.one_of(st.none(), nasty_text.map(lambda t: f"http://img.example/it's/{t}.jpg")),
+    )
+    return [replace(a, title=f"post {a.article_id}") for a in collect(with_images, 25)]
+
+
+def test_volantis_shows_headimg_and_thumbnail(hexo: RunHexo) -> None:
+    batch = _batch()
+    posts = {
+        post_filename(a): render_post(a, image_url=PROXY, placeholder=PLACEHOLDER) for a in batch
+    }
+    run = hexo(posts, configs=VOLANTIS)
+    index = (run.public / "index.html").read_text(encoding="utf-8")
+    on_index = {html.unescape(u) for u in _HEADIMG.findall(index)}
+    missing = []
+    for article in batch:
+        image = head_image_value(article, PROXY, PLACEHOLDER)
+        if image not in on_index:
+            missing.append(("index headimg", image))
+        page = _post_page(run.public, post_filename(article))
+        if [html.unescape(u) for u in _HEADIMG.findall(page)] != [image]:
+            missing.append(("post headimg", image, _HEADIMG.findall(page)))
+        if [html.unescape(u) for u in _THUMBNAIL.findall(page)] != [image]:
+            missing.append(("post thumbnail", image, _THUMBNAIL.findall(page)))
+    assert not missing, missing[:5]
+
+
+def _post_page(public: Path, filename: str) -> str:
+    slug = filename.removesuffix(".md")
+    pages = list(public.glob(f"*/*/*/{slug}/index.html"))
+    assert len(pages) == 1, (slug, pages)
+    return pages[0].read_text(encoding="utf-8")

@@ -1,0 +1,115 @@
+"""writer.py: atomic, change-only writes; one file per article per run."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from newsdesk.errors import PublishError
+from newsdesk.models import Article
+from newsdesk.publish import writer
+from newsdesk.publish.hexo import post_filename
+from newsdesk.publish.writer import remove_posts, write_if_changed, write_posts
+from tests.publish.seed import seed_article
+
+
+def _render(article: Article) -> str:
+    return f"title: {article.title}\n"
+
+
+def _articles(n: int) -> list[Article]:
+    return [seed_article(article_id=f"id-{i}", title=f"t{i}") for i in range(n)]
+
+
+def test_write_if_changed_outcomes(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    assert write_if_changed(path, "one") == "new"
+    assert write_if_changed(path, "one") == "unchanged"
+    assert write_if_changed(path, "two") == "updated"
+    assert path.read_bytes() == b"two"
+
+
+def test_text_is_written_as_utf8_without_newline_translation(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    write_if_changed(path, "\n新媒体\r\n  ")
+    assert path.read_bytes() == "\n新媒体\r\n  ".encode()
+
+
+def test_unchanged_article_keeps_mtime(tmp_path: Path) -> None:
+    report = write_posts(tmp_path, _articles(2), _render, post_filename)
+    path = tmp_path / report.files[0]
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    again = write_posts(tmp_path, _articles(2), _render, post_filename)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+    assert path.stat().st_mtime_ns == 1_000_000_000
+
+
+def test_changed_article_is_updated(tmp_path: Path) -> None:
+    write_posts(tmp_path, _articles(2), _render, post_filename)
+    changed = [replace(a, title=a.title + "!") for a in _articles(2)]
+    report = write_posts(tmp_path, changed, _render, post_filename)
+    assert (report.new, report.updated, report.unchanged) == (0, 2, 0)
+    assert (tmp_path / report.files[1]).read_text() == "title: t1!\n"
+
+
+def test_no_partial_file_on_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "post.md"
+    path.write_text("old complete post")
+    real_fsync = os.fsync
+
+    def crash(fd: int) -> None:
+        real_fsync(fd)
+        raise KeyboardInterrupt  # dies after writing some bytes, before the rename
+
+    monkeypatch.setattr(writer.os, "fsync", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_if_changed(path, "new post that never lands")
+    assert path.read_text() == "old complete post"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["post.md"]  # temp file removed
+
+
+def test_no_empty_file_when_the_new_file_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer.os, "replace", fail)
+    with pytest.raises(PublishError, match="No space left"):
+        write_if_changed(tmp_path / "new.md", "text")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_same_file_twice_in_one_run_is_a_bug(tmp_path: Path) -> None:
+    twins = [seed_article(), seed_article(title="other")]
+    with pytest.raises(ValueError, match="two articles map to"):
+        write_posts(tmp_path, twins, _render, post_filename)
+
+
+def test_report_lists_files_in_order(tmp_path: Path) -> None:
+    articles = _articles(3)
+    report = write_posts(tmp_path / "posts", articles, _render, post_filename)
+    assert report.files == [post_filename(a) for a in articles]
+    assert (report.new, report.updated, report.unchanged) == (3, 0, 0)
+
+
+def test_remove_posts(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("a")
+    assert remove_posts(tmp_path, ["a.md", "missing.md"]) == ["a.md"]
+    assert not (tmp_path / "a.md").exists()
+    with pytest.raises(ValueError):
+        remove_posts(tmp_path, ["../escape.md"])
+
+
+def test_post_filename_is_stable_unique_and_short() -> None:
+    a = seed_article()
+    assert post_filename(a) == post_filename(seed_article(title="retitled"))
+    assert post_filename(a) != post_filename(seed_article(article_id="other"))
+    assert post_filename(a) != post_filename(seed_article(feed_key="https://other/feed"))
+    name = post_filename(a)
+    assert (
+        len(name) == 19 and name.endswith(".md") and all(c in "0123456789abcdef" for c in name[:16])
+    )

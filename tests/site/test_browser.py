@@ -1,0 +1,224 @@
+"""Real headless Chromium over the built site: pages render, images load, search finds Chinese.
+
+Screenshots go to test-artifacts/site/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import struct
+import subprocess
+import threading
+import zlib
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from newsdesk.publish.site import build_site
+from newsdesk.publish.site.paths import article_id
+from newsdesk.publish.site.search import pagefind_executable
+from tests.support.httpserver import LocalServer, Reply, Request
+
+from .cdp import Chromium, Page
+from .samples import metadata_only, new_article, sample_articles, sample_feeds, sample_options
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "site"
+
+
+def _png(width: int, height: int) -> bytes:
+    """A small gradient PNG, so the image upstream serves a real picture."""
+    rows = b"".join(
+        b"\0" + b"".join(bytes((40 + x * 3 % 200, 90 + y * 2 % 150, 170)) for x in range(width))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    found = shutil.which("chromium")
+    if found:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip("chromium missing and apt-get unavailable")
+    for cmd in (
+        ["apt-get", "install", "-y", "-q", "chromium"],
+        ["apt-get", "update", "-q"],
+        ["apt-get", "install", "-y", "-q", "chromium"],
+    ):
+        subprocess.run(cmd, check=False, capture_output=True, timeout=900)
+        if shutil.which("chromium"):
+            return str(shutil.which("chromium"))
+    pytest.skip("apt-get could not install chromium")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".js": "text/javascript",
+        ".svg": "image/svg+xml",
+    }
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[LocalServer]:
+    """Stands in for the image proxy: any /img?u=… answers with a PNG."""
+    picture = _png(320, 180)
+
+    def image(_req: Request) -> Reply:
+        return Reply(200, picture, {"Content-Type": "image/png"})
+
+    with LocalServer() as srv:
+        srv.route("/img", handler=image)
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory, upstream: LocalServer) -> Iterator[str]:
+    if pagefind_executable() is None:
+        pytest.skip("pagefind is not installed")
+    out = tmp_path_factory.mktemp("browser") / "public"
+    articles, bodies = metadata_only([*sample_articles(), new_article()])
+    report = build_site(
+        out,
+        articles=articles,
+        load_html=lambda a: bodies[a.article_id],
+        feeds=sample_feeds(),
+        options=sample_options(
+            search=True,
+            per_page=4,
+            base_path="/site/",
+            image_url=lambda u: upstream.url("/img?u=" + quote(u, safe="")),
+        ),
+    )
+    assert report.search_indexed
+    served = out.parent / "root"
+    served.mkdir()
+    (served / "site").symlink_to(out, target_is_directory=True)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(served)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/site/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def page(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    with Chromium.launch(chromium_path, tmp_path_factory.mktemp("profile")) as browser:
+        yield browser.page()
+
+
+def _article_url(site_url: str) -> str:
+    a = sample_articles()[0]  # the one with an image
+    return f"{site_url}a/{a.published:%Y/%m}/{article_id(a.feed_key, a.article_id)}/"
+
+
+IMAGES_LOADED = """(async () => {
+  const imgs = [...document.images];
+  await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+  return imgs.map(i => [i.getAttribute('src'), i.naturalWidth]);
+})()"""
+
+
+def _check_images(page: Page, upstream: LocalServer) -> None:
+    images = page.evaluate(IMAGES_LOADED)
+    proxied = [(src, w) for src, w in images if src.startswith(upstream.url("/img"))]
+    assert proxied, "the page shows at least one proxied image"
+    assert all(w > 0 for _, w in images), images
+
+
+def test_home_page(page: Page, site_url: str, upstream: LocalServer) -> None:
+    page.viewport(1280, 900)
+    page.goto(site_url)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.evaluate("document.querySelectorAll('.card').length") == 5
+    page.evaluate("window.scrollTo(0, 0)")
+    _check_images(page, upstream)
+    page.screenshot(ARTIFACTS / "home-desktop.png")
+    for landmark in ("header", "nav", "main", "footer"):
+        assert page.evaluate(f"!!document.querySelector('{landmark}')"), landmark
+    page.viewport(390, 844, mobile=True)
+    page.goto(site_url)
+    _check_images(page, upstream)
+    page.screenshot(ARTIFACTS / "home-phone.png")
+    page.viewport(1280, 900, dark=True)
+    page.goto(site_url)
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(15, 17, 21)"
+    page.screenshot(ARTIFACTS / "home-dark.png")
+    assert page.errors == []
+
+
+def test_article_page(page: Page, site_url: str, upstream: LocalServer) -> None:
+    page.viewport(1280, 900)
+    page.goto(_article_url(site_url))
+    assert (
+        page.evaluate("document.querySelector('h1').textContent")
+        == "国产芯片产能持续提升，多家厂商扩产"
+    )
+    body_img = page.evaluate(
+        "(async () => { const i = document.querySelector('.post-body img');"
+        " await i.decode(); return [i.src, i.naturalWidth, i.alt]; })()"
+    )
+    assert body_img[0].startswith(upstream.url("/img?u=")) and body_img[1] > 0
+    assert body_img[2] == "晶圆厂内景"
+    original = page.evaluate("document.querySelector('.original a').getAttribute('href')")
+    assert original == sample_articles()[0].link
+    page.screenshot(ARTIFACTS / "article-desktop.png", full_page=True)
+    page.viewport(390, 844, mobile=True, dark=True)
+    page.goto(_article_url(site_url))
+    page.screenshot(ARTIFACTS / "article-phone-dark.png", full_page=True)
+    assert page.errors == []
+
+
+def test_search_finds_a_chinese_word(page: Page, site_url: str) -> None:
+    page.viewport(1280, 900)
+    page.goto(site_url + "search/?q=" + quote("芯片"))
+    page.wait_for("document.querySelectorAll('.results li').length > 0")
+    titles = page.evaluate(
+        "[...document.querySelectorAll('.results li a')].map(a => a.textContent)"
+    )
+    assert "国产芯片产能持续提升，多家厂商扩产" in titles
+    page.screenshot(ARTIFACTS / "search.png")
+    # A word from the middle of a body, not a title.
+    page.goto(site_url + "search/?q=" + quote("供应紧张"))
+    page.wait_for("document.querySelectorAll('.results li').length > 0")
+    page.goto(site_url + "search/?q=" + quote("鳄鱼潜水艇"))
+    page.wait_for("document.querySelector('.search-status').textContent.includes('没有找到')")
+    assert page.errors == []
+
+
+def test_sources_page(page: Page, site_url: str) -> None:
+    page.viewport(1280, 900)
+    page.goto(site_url + "sources/")
+    rows = page.evaluate("document.querySelectorAll('tbody tr').length")
+    assert rows == 4
+    assert "HTTP 503 after 3 attempts <retry>" in page.evaluate("document.body.innerText")
+    page.screenshot(ARTIFACTS / "sources.png")
+    assert page.errors == []
