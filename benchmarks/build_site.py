@@ -32,17 +32,24 @@ from newsdesk.models import Article
 
 CST = timezone(timedelta(hours=8))
 TREE = {
-    "科技": {"36氪": ["快讯", "深度", "创投"], "cnBeta": ["硬件", "软件"], "IT之家": ["手机", "数码"],
-             "少数派": ["效率"]},
+    "科技": {
+        "36氪": ["快讯", "深度", "创投"],
+        "cnBeta": ["硬件", "软件"],
+        "IT之家": ["手机", "数码"],
+        "少数派": ["效率"],
+    },
     "开发": {"开源中国": ["资讯", "博客"], "掘金": ["前端", "后端", "人工智能"], "InfoQ": ["架构"]},
     "财经": {"ZAKER": ["财经", "股市"], "界面": ["商业"], "财新": ["经济", "金融"]},
     "汽车": {"汽车之家": ["新车", "评测"], "懂车帝": ["资讯"]},
     "游戏": {"机核": ["播客", "文章"], "游研社": ["新闻"]},
 }
 CHANNELS = [(g, s, c) for g, sources in TREE.items() for s, chans in sources.items() for c in chans]
-WORDS = ("芯片 产能 新能源 汽车 销量 大模型 开源 社区 发布 版本 性能 提升 市场 投资 融资 用户 "
-         "手机 系统 更新 数据 安全 隐私 云计算 服务器 显卡 价格 游戏 玩家 评测 体验 政策 监管 "
-         "出口 消费 电池 续航 自动驾驶 机器人 算法 开发者 框架 编译器 数据库 分布式 网络").split()
+_WORD_TEXT = """
+芯片 产能 新能源 汽车 销量 大模型 开源 社区 发布 版本 性能 提升 市场 投资 融资 用户
+手机 系统 更新 数据 安全 隐私 云计算 服务器 显卡 价格 游戏 玩家 评测 体验 政策 监管
+出口 消费 电池 续航 自动驾驶 机器人 算法 开发者 框架 编译器 数据库 分布式 网络
+"""
+WORDS = _WORD_TEXT.split()
 BASE = datetime(2026, 11, 20, 12, 0, tzinfo=CST)
 
 
@@ -59,10 +66,17 @@ def synthetic(i: int) -> Article:
     group, source, channel = CHANNELS[(i * 7919) % len(CHANNELS)]
     link = f"https://{source}.example/p/{i}"
     return Article(
-        feed_key=f"https://feeds.example/{source}/{channel}.xml", article_id=link, group=group,
-        source=source, channel=channel, title=f"{_TITLES[i % 997]}（{i}）", link=link,
-        author=f"作者{i % 50}", published=BASE - timedelta(minutes=7 * i + (i * 31) % 7),
-        html="", head_image=f"https://img.example.com/{i % 97}/{i}.jpg" if i % 5 < 3 else None,
+        feed_key=f"https://feeds.example/{source}/{channel}.xml",
+        article_id=link,
+        group=group,
+        source=source,
+        channel=channel,
+        title=f"{_TITLES[i % 997]}（{i}）",
+        link=link,
+        author=f"作者{i % 50}",
+        published=BASE - timedelta(minutes=7 * i + (i * 31) % 7),
+        html="",
+        head_image=f"https://img.example.com/{i % 97}/{i}.jpg" if i % 5 < 3 else None,
         content_hash=f"h{i}",
     )
 
@@ -70,8 +84,12 @@ def synthetic(i: int) -> Article:
 def _paragraphs(seed: int) -> list[str]:
     rnd = random.Random(seed)
     return [
-        "<p>" + "，".join("".join(rnd.choice(WORDS) for _ in range(rnd.randint(3, 7)))
-                         for _ in range(rnd.randint(3, 6))) + "。</p>"
+        "<p>"
+        + "，".join(
+            "".join(rnd.choice(WORDS) for _ in range(rnd.randint(3, 7)))
+            for _ in range(rnd.randint(3, 6))
+        )
+        + "。</p>"
         for _ in range(rnd.randint(6, 10))
     ]
 
@@ -101,10 +119,20 @@ def image_url(url: str) -> str:
 def run_phase(phase: str, n: int, out: Path, search: bool) -> dict[str, float]:
     from newsdesk.publish.site import SiteOptions, build_site
 
-    options = SiteOptions(title="新闻台", base_url="https://news.example.com/", per_page=30,
-                          image_url=image_url, search=search)
-    report = build_site(out, articles=articles(n, 1 if phase == "one" else 0), load_html=body,
-                        feeds=[], options=options)
+    options = SiteOptions(
+        title="新闻台",
+        base_url="https://news.example.com/",
+        per_page=30,
+        image_url=image_url,
+        search=search,
+    )
+    report = build_site(
+        out,
+        articles=articles(n, 1 if phase == "one" else 0),
+        load_html=body,
+        feeds=[],
+        options=options,
+    )
     result = {k: v for k, v in asdict(report).items() if isinstance(v, int | float)}
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
@@ -127,27 +155,42 @@ def hugo_build(n: int, work: Path) -> float | None:
     (site / "config.toml").write_text(
         'baseURL = "https://news.example.com/"\nlanguageCode = "zh-CN"\ntitle = "新闻台"\n'
         "paginate = 30\n[taxonomies]\ngroup = 'groups'\nsource = 'sources'\n"
-        "channel = 'channels'\n[markup.goldmark.renderer]\nunsafe = true\n")
+        "channel = 'channels'\n[markup.goldmark.renderer]\nunsafe = true\n"
+    )
     layouts = site / "layouts/_default"
     layouts.mkdir(parents=True)
-    base = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}'
-            '</title></head><body><main>{{ block "main" . }}{{ end }}</main></body></html>')
+    base = (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}'
+        '</title></head><body><main>{{ block "main" . }}{{ end }}</main></body></html>'
+    )
     (layouts / "baseof.html").write_text(base)
     (layouts / "single.html").write_text(
         '{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date }}</time>'
-        "{{ .Content }}{{ with .PrevInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>"
-        "{{ end }}</article>{{ end }}")
-    listing = ('{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}'
-               '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}'
-               "</ul>{{ end }}")
+        '{{ .Content }}{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>'
+        "{{ end }}</article>{{ end }}"
+    )
+    listing = (
+        '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}'
+        '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}'
+        "</ul>{{ end }}"
+    )
     (layouts / "list.html").write_text(listing)
-    (site / "layouts/index.html").write_text(listing.replace(
-        ".Paginator.Pages", '(.Paginate (where .Site.RegularPages "Section" "posts")).Pages'))
+    (site / "layouts/index.html").write_text(
+        listing.replace(
+            ".Paginator.Pages", '(.Paginate (where .Site.RegularPages "Section" "posts")).Pages'
+        )
+    )
     for a in articles(n):
-        front = {"title": a.title, "date": a.published.isoformat(), "groups": [a.group],
-                 "sources": [a.source], "channels": [a.channel]}
+        front = {
+            "title": a.title,
+            "date": a.published.isoformat(),
+            "groups": [a.group],
+            "sources": [a.source],
+            "channels": [a.channel],
+        }
         (site / "content/posts" / f"{abs(hash(a.article_id))}.md").write_text(
-            json.dumps(front, ensure_ascii=False) + "\n\n" + body(a) + "\n")
+            json.dumps(front, ensure_ascii=False) + "\n\n" + body(a) + "\n"
+        )
     started = time.perf_counter()
     subprocess.run([exe, "--quiet", "-s", str(site)], check=True, capture_output=True)
     return time.perf_counter() - started
@@ -157,8 +200,9 @@ def hexo_build(n: int, work: Path, template: Path) -> float | None:
     if not (template / "node_modules" / "hexo").is_dir():
         return None
     site = work / "hexo"
-    shutil.copytree(template, site, ignore=shutil.ignore_patterns("node_modules", "public",
-                                                                  "db.json", "_posts"))
+    shutil.copytree(
+        template, site, ignore=shutil.ignore_patterns("node_modules", "public", "db.json", "_posts")
+    )
     (site / "node_modules").symlink_to((template / "node_modules").resolve())
     posts = site / "source/_posts"
     posts.mkdir(parents=True, exist_ok=True)
@@ -166,10 +210,16 @@ def hexo_build(n: int, work: Path, template: Path) -> float | None:
         date = a.published.strftime("%Y-%m-%d %H:%M:%S")
         (posts / f"{abs(hash(a.article_id))}.md").write_text(
             f"---\ntitle: {json.dumps(a.title, ensure_ascii=False)}\ndate: {date}\n"
-            f"categories:\n  - [{a.group}, {a.source}, {a.channel}]\n---\n\n{body(a)}\n")
+            f"categories:\n  - [{a.group}, {a.source}, {a.channel}]\n---\n\n{body(a)}\n"
+        )
     started = time.perf_counter()
-    done = subprocess.run(["node", "node_modules/hexo/bin/hexo", "generate", "--silent"],
-                          cwd=site, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["node", "node_modules/hexo/bin/hexo", "generate", "--silent"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         print(f"  hexo failed ({done.returncode}): {done.stderr[-300:].strip()}")
         return None
@@ -199,26 +249,34 @@ def main() -> None:
             one = phase("one", n, out, args.search)
             site_s = cold["seconds"] - cold["search_seconds"]
             print(f"\n== {n:,} articles ==")
-            print(f"cold build      {cold['seconds']:7.2f} s  {cold['pages_written']:,} pages"
-                  f"  {cold['pages_written'] / site_s:,.0f} pages/s (site only)"
-                  f"  peak {cold['maxrss_mb']:.0f} MB")
+            print(
+                f"cold build      {cold['seconds']:7.2f} s  {cold['pages_written']:,} pages"
+                f"  {cold['pages_written'] / site_s:,.0f} pages/s (site only)"
+                f"  peak {cold['maxrss_mb']:.0f} MB"
+            )
             if args.search:
                 print(f"  of which Pagefind {cold['search_seconds']:.2f} s")
-            print(f"no-change       {same['seconds']:7.2f} s  written {same['pages_written']}"
-                  f"  peak {same['maxrss_mb']:.0f} MB")
-            print(f"one new article {one['seconds']:7.2f} s  written {one['pages_written']}"
-                  f"  deleted {one['pages_deleted']}  peak {one['maxrss_mb']:.0f} MB"
-                  + (f"  (Pagefind {one['search_seconds']:.2f} s)" if args.search else ""))
-            for name, builder in (
-                ("hugo", (lambda: hugo_build(n, work)) if args.hugo else None),
-                ("hexo", (lambda: hexo_build(n, work, args.hexo)) if args.hexo else None),
-            ):
-                seconds = builder() if builder else None
+            print(
+                f"no-change       {same['seconds']:7.2f} s  written {same['pages_written']}"
+                f"  peak {same['maxrss_mb']:.0f} MB"
+            )
+            print(
+                f"one new article {one['seconds']:7.2f} s  written {one['pages_written']}"
+                f"  deleted {one['pages_deleted']}  peak {one['maxrss_mb']:.0f} MB"
+                + (f"  (Pagefind {one['search_seconds']:.2f} s)" if args.search else "")
+            )
+            others = {
+                "hugo": hugo_build(n, work) if args.hugo else None,
+                "hexo": hexo_build(n, work, args.hexo) if args.hexo else None,
+            }
+            for name, seconds in others.items():
                 if seconds is None:
                     print(f"{name:<15} not run")
                 else:
-                    print(f"{name:<15} {seconds:7.2f} s  newsdesk is {seconds / site_s:.1f}x "
-                          "faster (site only)")
+                    print(
+                        f"{name:<15} {seconds:7.2f} s  newsdesk is {seconds / site_s:.1f}x "
+                        "faster (site only)"
+                    )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsdesk import __version__
-from newsdesk.config import Config, load_config
+from newsdesk.config import SOURCE_OPTION_KEYS, Config, load_config
 from newsdesk.errors import ConfigError, LockedError, NewsdeskError, StoreError
 
 __all__ = ["entry", "main"]
@@ -397,7 +397,8 @@ def import_opml_cmd(ctx: click.Context, opml_file: Path) -> None:
     path: Path = ctx.obj["config"]
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     try:
-        new_text, report = import_opml(opml_file.read_bytes(), text, default_group=opml_file.stem)
+        new_text, report = import_opml(opml_file.read_bytes(), text, default_group=opml_file.stem,
+                                       reserved_keys=tuple(SOURCE_OPTION_KEYS))
     except ValueError as exc:
         _fail(f"{opml_file}: {exc}")
     tmp = path.with_name(path.name + ".tmp")

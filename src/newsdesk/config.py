@@ -29,6 +29,7 @@ from newsdesk.models import FeedSource
 __all__ = [
     "DEFAULT_PLACEHOLDER",
     "DEFAULT_RSSHUB",
+    "SOURCE_OPTION_KEYS",
     "USE_PROXY_SERVER",
     "Config",
     "FetchSettings",
@@ -136,7 +137,7 @@ _TOP_KEYS = {
     "keep_days", "keep_per_channel", "proxy_server", "groups",
 }
 _CHANNEL_KEYS = {"url", "image_proxy", "user_agent", "referer", "timezone"}
-_SOURCE_OPTION_KEYS = {"full_text", "keep", "drop", "include", "exclude"}
+SOURCE_OPTION_KEYS = {"full_text", "keep", "drop", "include", "exclude"}
 
 
 def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> Config:
@@ -321,7 +322,7 @@ def _sources(
             if opts != SourceOptions():
                 options[(group_name, source_name)] = opts
             for channel, spec in channels.items():
-                if channel in _SOURCE_OPTION_KEYS:
+                if channel in SOURCE_OPTION_KEYS:
                     continue
                 channel_name = v.name(channels, channel, "channel")
                 feed = _feed(v, channels, channel, spec, rsshub=rsshub, image_proxy=image_proxy,
@@ -340,13 +341,29 @@ def _source_options(v: _Validator, channels: Mapping) -> SourceOptions:
     def selectors(key: str) -> tuple[str, ...]:
         return tuple(v.string_list(channels, key, []))
 
-    return SourceOptions(
+    options = SourceOptions(
         full_text=v.boolean(channels, "full_text", False),
         keep=selectors("keep"),
         drop=selectors("drop"),
         include=selectors("include"),
         exclude=selectors("exclude"),
     )
+    # Bad selectors and patterns are config errors now, not failures halfway through a run.
+    from newsdesk.filters import compile_rules
+    from newsdesk.fulltext import check_selectors
+
+    for key in ("keep", "drop"):
+        try:
+            check_selectors(getattr(options, key))
+        except ValueError as exc:
+            raise v.error(channels, key, str(exc)) from None
+    if options.include or options.exclude:
+        try:
+            compile_rules(options.include, options.exclude)
+        except ValueError as exc:
+            raise v.error(channels, "include" if "include" in channels else "exclude",
+                          str(exc)) from None
+    return options
 
 
 def _feed(v: _Validator, channels: Mapping, channel: Any, spec: Any, *, rsshub: str,

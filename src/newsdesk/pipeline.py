@@ -249,14 +249,10 @@ def _filter(config: Config, source: FeedSource,
     from newsdesk.filters import compile_rules
 
     rules = compile_rules(options.include, options.exclude)
-    kept = [a for a in articles if rules.keep(a.title, _plain_text(a.html))]
+    from newsdesk.clean.text import html_text
+
+    kept = [a for a in articles if rules.keep(a.title, html_text(a.html))]
     return kept, len(articles) - len(kept)
-
-
-def _plain_text(html: str) -> str:
-    from selectolax.parser import HTMLParser
-
-    return HTMLParser(html).text(separator=" ") if html else ""
 
 
 async def _with_full_text(store: Any, client: Any, config: Config, source: FeedSource,
@@ -328,6 +324,11 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
     if full:
         store.forget_target(state_name)
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(".*.tmp"):  # left by a killed run; we hold the run lock
+        stale.unlink(missing_ok=True)
+    for old in store.targets():  # settings changed: the old target's records are dead weight
+        if old.split(":", 1)[0] == target and old != state_name:
+            store.forget_target(old)
     summary = PublishSummary(target=target, out_dir=out_dir)
     written: list[tuple[str, str, str, str]] = []
     names_seen: set[str] = set()

@@ -33,6 +33,8 @@ TAGS = [
     "script", "style", "noscript", "template", "textarea", "title", "xmp", "noembed",
     "noframes", "plaintext", "svg", "math", "object", "embed", "form", "button", "select",
     "option", "body", "html", "head", "meta", "base", "link", "frameset", "custom-el",
+    "fieldset", "marquee", "menu", "dd", "dt", "dl", "h1", "ol", "rb", "ruby", "rt",
+    "caption", "foreignObject", "desc", "mtext", "annotation-xml", "applet", "big", "nobr",
 ]  # fmt: skip
 ATTRS = [
     "src", "href", "srcset", "poster", "data-src", "data-original", "data-actualsrc",

@@ -220,3 +220,25 @@ def test_formatting_reconstruction_blowup_is_bounded() -> None:
     out = clean_html(html, BASE)
     assert len(out) <= 8 * len(html) + 4096
     assert out.count("y") == 500
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<li>a<button><li>b</button>",
+        "<p>a<marquee><p>b</p></marquee>",
+        "<li>a<fieldset><li>b</fieldset>",
+        "<dd>a<form><dd>b</form>",
+        '<p><i id="x"><button></code>--><p id="y">',  # found by Hypothesis
+    ],
+)
+def test_unwrapped_scope_elements_do_not_break_idempotence(html: str) -> None:
+    once = clean_html(html, None)
+    assert clean_html(once, None) == once
+
+
+def test_script_url_in_any_attribute_removed() -> None:
+    # found by Hypothesis: not a URL attribute, but no attribute keeps a javascript: value
+    assert clean_html('<p width="javascript:alert(1)" title="ok">x</p>', None) == (
+        '<p title="ok">x</p>'
+    )

@@ -368,3 +368,22 @@ async def test_cors_origin_configurable(server: LocalServer) -> None:
 
 def test_threads_are_not_left_behind() -> None:
     assert all(not t.name.startswith("AnyIO worker") or t.daemon for t in threading.enumerate())
+
+
+async def test_environment_proxy_settings_ignored(server: LocalServer, monkeypatch) -> None:
+    # An HTTP(S)_PROXY would receive the request instead of the checked address.
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
+    url = server.route("/a.png", PNG, headers=IMAGE)
+    async with proxy_client(make_config()) as client:
+        r = await client.get(signed(url))
+    assert r.status_code == 200
+
+
+async def test_upstream_cookies_never_replayed(server: LocalServer) -> None:
+    first = server.route("/1.png", PNG, headers={**IMAGE, "Set-Cookie": "sid=abc; Path=/"})
+    second = server.route("/2.png", PNG, headers=IMAGE)
+    async with proxy_client(make_config()) as client:
+        await client.get(signed(first))
+        await client.get(signed(second))
+    assert "Cookie" not in server.requests("/2.png")[0].headers

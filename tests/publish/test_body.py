@@ -9,12 +9,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from newsdesk.publish.hexo import protect_body
+from newsdesk.publish.hexo import _TOKEN, protect_body
 from tests.publish.strategies import FRAGMENTS, body_html
 
 _PRE = {"pre", "textarea", "listing"}
 _WS = re.compile(r"[ \t\n\f\r]+")
-_UNTERMINATED_TAG = re.compile(r"<[A-Za-z/!?][^>]*\Z")
+_UNTERMINATED = re.compile(r"<[A-Za-z/!?][^>]*\Z")
 _DROPPED = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 
 
@@ -46,6 +46,15 @@ def _meaning(fragment: str) -> list[tuple]:
     return [
         ("text", False, _WS.sub(" ", t[2])) if t[0] == "text" and not t[1] else t for t in merged
     ]
+
+
+def _degraded_tag(html: str) -> bool:
+    """Whether protect_body keeps as text a ``<`` that HTML would open a tag with."""
+    normalized = html.replace("\r", "\n").replace("\f", " ")
+    return any(
+        m.lastgroup == "lt" and re.match(r"</?[A-Za-z]", normalized[m.start() :])
+        for m in _TOKEN.finditer(normalized)
+    )
 
 
 def _lines_ok(body: str) -> bool:
@@ -83,9 +92,27 @@ def test_protect_body_table(html: str, protected: str) -> None:
     assert protect_body(html) == protected
 
 
-def test_unterminated_tag_becomes_text() -> None:
-    # In HTML it would run on into the wrapper and swallow its `</div>`.
-    assert protect_body("a <img src=x") == "a &lt;img src=x"
+@pytest.mark.parametrize(
+    ("html", "protected"),
+    [
+        # HTML would let an unterminated tag run on and swallow the wrapper's `</div>`.
+        ("a <img src=x", "a &lt;img src=x"),
+        ("a <!-- open", "a"),
+        ("a <?php", "a"),
+        # Names HTML accepts but that would spell `<!-- more -->` or need `{` rewritten.
+        ("<<null<!-- more -->", "&lt;&lt;null"),
+        ("<a{%>x", "&lt;a&#123;%>x"),
+    ],
+)
+def test_broken_tags_become_text(html: str, protected: str) -> None:
+    assert protect_body(html) == protected
+
+
+@pytest.mark.parametrize(
+    ("html", "protected"), [("a</3>b", "ab"), ("a</>b", "ab"), ("x</", "x&lt;/")]
+)
+def test_end_tag_garbage_is_a_comment_as_in_html(html: str, protected: str) -> None:
+    assert protect_body(html) == protected
 
 
 @pytest.mark.parametrize("html", ["<p>a</p>\n\n<p>b</p>", "<pre>x\n\ny</pre>", "x\n    y"])
@@ -100,7 +127,9 @@ _soup = st.text(alphabet=st.sampled_from(list("<>/!?-=\"' \n\tabpre{%#`~&;")), m
 @settings(max_examples=600)
 def test_protect_body_keeps_meaning(html: str) -> None:
     """Same DOM (HTML whitespace rules; comments, scripts and controls dropped)."""
-    assume(not _UNTERMINATED_TAG.search(html))  # see test_unterminated_tag_becomes_text
+    # Both documented in test_broken_tags_become_text: unterminated markup at the end
+    # would swallow the wrapper's `</div>`, and odd names are kept as text.
+    assume(not _UNTERMINATED.search(html) and not _degraded_tag(html))
     body = protect_body(html)
     reference = _DROPPED.sub("", html.replace("\r\n", "\n").replace("\r", "\n").replace("\f", " "))
     assert _meaning(body) == _meaning(reference)

@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.models import Article
+from newsdesk.publish import hugo, jekyll
 from newsdesk.publish.hexo import render_post
-from newsdesk.publish.hugo import render_hugo_post
-from newsdesk.publish.jekyll import render_jekyll_post
 
 rewrite = pytest.importorskip(
     "newsdesk.imageproxy.rewrite", reason="imageproxy.rewrite not built yet"
@@ -33,8 +32,8 @@ PLACEHOLDER = "https://img.example/placeholder/{n}.jpg"
 
 RENDERERS: dict[str, Callable[[Article], str]] = {
     "hexo.md": lambda a: render_post(a, image_url=PROXY, placeholder=PLACEHOLDER),
-    "hugo.md": lambda a: render_hugo_post(a, image_url=PROXY, placeholder=PLACEHOLDER),
-    "jekyll.html": lambda a: render_jekyll_post(a, image_url=PROXY, placeholder=PLACEHOLDER),
+    "hugo.md": lambda a: hugo.render_post(a, image_url=PROXY, placeholder=PLACEHOLDER),
+    "jekyll.html": lambda a: jekyll.render_post(a, image_url=PROXY, placeholder=PLACEHOLDER),
 }
 CASES = sorted(p.name.removesuffix(".input.json") for p in GOLDEN.glob("*.input.json"))
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from newsdesk.models import Article
+from newsdesk.publish import hugo
 from newsdesk.publish.frontmatter import clean_text
 from newsdesk.publish.hexo import category_chain
-from newsdesk.publish.hugo import CONTENT_DIR, SITE_CONFIG, hugo_filename, render_hugo_post
+from newsdesk.publish.hugo import CONTENT_DIR, SITE_CONFIG
 from tests.publish.strategies import articles, collect
 from tests.publish.test_golden import CASES, PLACEHOLDER, PROXY, load_case
 
@@ -50,8 +51,8 @@ def _build(tmp_path: Path, articles: list[Article]) -> dict[str, tuple[Article, 
     site = _site(tmp_path / "site")
     written = {}
     for article in articles:
-        text = render_hugo_post(article, image_url=PROXY, placeholder=PLACEHOLDER)
-        path = site / CONTENT_DIR / hugo_filename(article)
+        text = hugo.render_post(article, image_url=PROXY, placeholder=PLACEHOLDER)
+        path = site / CONTENT_DIR / hugo.post_filename(article)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
         written[path.stem] = (article, text)

@@ -7,7 +7,9 @@ import pytest
 from newsdesk.publish.hexo import PROFILES, image_value, placeholder_url, render_post
 from tests.publish.seed import PROXY_PREFIX, seed_article
 
-rewrite = pytest.importorskip("newsdesk.imageproxy.rewrite", reason="imageproxy.rewrite not built yet")
+rewrite = pytest.importorskip(
+    "newsdesk.imageproxy.rewrite", reason="imageproxy.rewrite not built yet"
+)
 PROXY = rewrite.prefix_proxy(PROXY_PREFIX)
 
 
@@ -34,7 +36,7 @@ def test_unknown_profile_is_refused() -> None:
 
 
 def test_image_value_encodes_what_breaks_attributes_and_yaml() -> None:
-    assert image_value("http://a/it's \"x\"<y>\\z\n.jpg") == (
+    assert image_value('http://a/it\'s "x"<y>\\z\n.jpg') == (
         "http://a/it%27s%20%22x%22%3Cy%3E%5Cz%0A.jpg"
     )
     assert image_value("http://a/新\x85\u2028.jpg") == "http://a/新%C2%85%E2%80%A8.jpg"

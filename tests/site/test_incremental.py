@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from newsdesk.publish.site import build_site
 from newsdesk.publish.site.output import MANIFEST
 from newsdesk.publish.site.paths import article_id
 from newsdesk.publish.site.theme import BUNDLED
 
 from .conftest import SiteBuilder
-from .samples import new_article, sample_articles
+from .samples import (
+    metadata_only,
+    new_article,
+    sample_articles,
+    sample_feeds,
+    sample_options,
+)
 
 
 def _page(article_index: int | None = None, *, article: object = None) -> str:
@@ -108,3 +117,31 @@ def test_lost_manifest_rebuilds_everything(site: SiteBuilder) -> None:
     again = site.build()
     assert again.pages_written + again.pages_unchanged == first.pages_written
     assert again.pages_written == first.pages_written
+
+
+def test_failed_build_leaves_a_usable_site(site: SiteBuilder) -> None:
+    site.build(per_page=4)
+    articles = [*sample_articles(), new_article()]
+
+    def broken(article: object) -> str:
+        raise OSError("store went away")
+
+    light, _ = metadata_only(articles)
+    with pytest.raises(OSError):
+        build_site(
+            site.out,
+            articles=light,
+            load_html=broken,
+            feeds=sample_feeds(),
+            options=sample_options(per_page=4),
+        )
+    report = site.build(articles, per_page=4)
+    assert _page(article=new_article()) in report.written
+    assert (site.out / "index.html").read_text().count('<li class="card') == 5
+
+
+def test_empty_site_builds(site: SiteBuilder) -> None:
+    report = site.build([])
+    assert report.articles == 0
+    assert "还没有文章" in (site.out / "index.html").read_text()
+    assert (site.out / "atom.xml").is_file()

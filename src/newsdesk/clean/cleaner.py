@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from newsdesk.clean.images import repair_image
 from newsdesk.clean.policy import DEFAULT_POLICY, CleanPolicy
 from newsdesk.clean.rules import SiteRules, TextRule, rules_for
-from newsdesk.clean.sanitize import iframe_src_allowed, sanitize
+from newsdesk.clean.sanitize import UNWRAP_FIRST, iframe_src_allowed, sanitize
 from newsdesk.clean.urls import absolutize, has_unsafe_scheme, map_srcset, srcset_urls
 
 __all__ = ["clean_html", "first_image"]
@@ -107,6 +107,7 @@ def _prepare(html: str, rules: SiteRules, base: str | None, policy: CleanPolicy)
     for tree_rule in rules.tree:
         tree_rule(tree)
     _rewrite(tree, base, policy)
+    tree.unwrap_tags(list(UNWRAP_FIRST))
     return tree.html or ""
 
 

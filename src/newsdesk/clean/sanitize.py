@@ -5,7 +5,8 @@ the earlier steps (site rules, lazy images, URLs) never have to be trusted:
 
 * tags outside ``TAGS`` are unwrapped (text kept); ``DROP_WITH_CONTENT`` goes entirely;
 * attributes outside ``ATTRIBUTES`` go, event handlers and ``style`` included; ``data-*``
-  attributes stay unless their value is a javascript:/vbscript: URL;
+  attributes stay. No attribute at all keeps a javascript:/vbscript: value (a theme's
+  lazy-load script may well copy ``data-href`` into a link);
 * URL attributes keep only ``URL_SCHEMES`` (relative URLs pass). ``data:`` is refused
   everywhere, images included: in feeds a data: image is a lazy-load placeholder or a
   tracking pixel, it bloats the post, and the image proxy could not serve it anyway;
@@ -32,6 +33,7 @@ from newsdesk.clean.urls import has_unsafe_scheme, is_script_url, srcset_urls
 __all__ = [
     "ATTRIBUTES",
     "DROP_WITH_CONTENT",
+    "UNWRAP_FIRST",
     "IFRAME_HOSTS",
     "LINK_REL",
     "SET_ATTRIBUTES",
@@ -61,6 +63,16 @@ DROP_WITH_CONTENT: frozenset[str] = frozenset(
         "script", "style", "noscript", "template", "title", "textarea", "select",
         "object", "embed", "applet", "frame", "frameset", "head",
     }
+)  # fmt: skip
+
+# Disallowed elements that the parser treats as scope boundaries ("special" elements):
+# ``<li><button><li>`` nests the second li inside the button. If the sanitizer unwrapped
+# the button, its output would hold li-in-li, which parses differently when read again
+# (clean_html would not be idempotent). The cleaner unwraps these before serializing, so
+# the sanitizer's own parse already sees the final structure.
+UNWRAP_FIRST: tuple[str, ...] = (
+    "address", "basefont", "bgsound", "button", "dialog", "dir", "fieldset", "form",
+    "keygen", "legend", "listing", "marquee", "menu", "search",
 )  # fmt: skip
 
 _GLOBAL = {"class", "id", "title", "lang", "dir", "width", "height", "align"}
@@ -128,8 +140,8 @@ def _srcset_safe(value: str) -> bool:
 
 def _make_filter(iframe_hosts: frozenset[str]) -> Callable[[str, str, str], str | None]:
     def attribute_filter(tag: str, attr: str, value: str) -> str | None:
-        if attr.startswith("data-"):
-            return None if is_script_url(value) else value
+        if is_script_url(value):  # in any attribute: data-href, title, width, …
+            return None
         if attr == "srcset":
             return value if _srcset_safe(value) else None
         if tag == "iframe" and attr == "src":

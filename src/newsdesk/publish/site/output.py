@@ -144,6 +144,11 @@ class Output:
         self._db.close()
         return deleted
 
+    def abort(self) -> None:
+        """Stop after a failed build: finish pending writes, keep the old manifest."""
+        self._pool.shutdown(wait=True)
+        self._db.close()
+
 
 def _open(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level="DEFERRED")

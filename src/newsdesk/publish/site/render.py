@@ -29,6 +29,7 @@ class Renderer:
         self.options = options
         self.root = options.root
         self._urls: dict[str, str] = {}  # category folders repeat on every card
+        self._chromes: dict[str, dict[str, Markup]] = {}
         self._rewrite = rewrite
         env = self._env = theme.env
         self._placeholder = options.placeholder or ""  # "" = a text-only card
@@ -58,6 +59,16 @@ class Renderer:
     def _template(self, name: str) -> Template:
         # Compiled on first use (once per build): a no-change rebuild compiles nothing.
         return self._env.get_template(name)
+
+    def _chrome(self, current: str) -> dict[str, Markup]:
+        """Header and footer, rendered once per section and pasted into every page."""
+        chrome = self._chromes.get(current)
+        if chrome is None:
+            chrome = self._chromes[current] = {
+                "header": Markup(self._template("_header.html").render(current=current).strip()),
+                "footer": Markup(self._template("_footer.html").render(current=current).strip()),
+            }
+        return chrome
 
     def url(self, folder: str) -> str:
         link = self._urls.get(folder)
@@ -103,34 +114,51 @@ class Renderer:
 
     def listing(self, lst: Listing, page: Page, cards: Sequence[Markup]) -> bytes:
         first, last = page.entries[0], page.entries[-1]
-        return self._template("list.html").render(
-            kind=lst.kind,
-            title=lst.title or self.options.title,
-            crumbs=self._crumbs(lst.crumbs),
-            children=self._crumbs(lst.children),
-            cards=cards,
-            is_first=page.newer is None,
-            range=(last.day, first.day),
-            newer=self.url(page.newer) if page.newer is not None else None,
-            older=self.url(page.older) if page.older is not None else None,
-            canonical=self.url(page.folder),
-            feed=self.url(lst.feed) if lst.feed else None,
-        ).encode("utf-8")
+        return (
+            self._template("list.html")
+            .render(
+                **self._chrome(self._section(lst)),
+                kind=lst.kind,
+                title=lst.title or self.options.title,
+                crumbs=self._crumbs(lst.crumbs),
+                children=self._crumbs(lst.children),
+                cards=cards,
+                is_first=page.newer is None,
+                range=(last.day, first.day),
+                newer=self.url(page.newer) if page.newer is not None else None,
+                older=self.url(page.older) if page.older is not None else None,
+                canonical=self.url(page.folder),
+                feed=self.url(lst.feed) if lst.feed else None,
+            )
+            .encode("utf-8")
+        )
+
+    @staticmethod
+    def _section(lst: Listing) -> str:
+        """Which top navigation tab a listing belongs under."""
+        if lst.kind in ("home", "month"):
+            return "home" if lst.kind == "home" else "archive"
+        return "g:" + (lst.title if lst.kind == "group" else lst.crumbs[1][0])
 
     def empty_home(self) -> bytes:
-        return self._template("list.html").render(
-            kind="home",
-            title=self.options.title,
-            crumbs=[],
-            children=[],
-            cards=[],
-            is_first=True,
-            range=("", ""),
-            newer=None,
-            older=None,
-            canonical=self.url(""),
-            feed=self.url("atom.xml"),
-        ).encode("utf-8")
+        return (
+            self._template("list.html")
+            .render(
+                **self._chrome("home"),
+                kind="home",
+                title=self.options.title,
+                crumbs=[],
+                children=[],
+                cards=[],
+                is_first=True,
+                range=("", ""),
+                newer=None,
+                older=None,
+                canonical=self.url(""),
+                feed=self.url("atom.xml"),
+            )
+            .encode("utf-8")
+        )
 
     def article(self, e: Entry, body: str) -> bytes:
         a = e.article
@@ -140,17 +168,22 @@ class Renderer:
             (a.source, e.source_folder),
             (a.channel, e.channel_folder),
         ]
-        return self._template("article.html").render(
-            e=self._entry(e),
-            article=a,
-            body=Markup(body),
-            crumbs=self._crumbs(crumbs),
-            older=self._entry(e.older) if e.older else None,
-            newer=self._entry(e.newer) if e.newer else None,
-            image=self.thumb(e) if a.head_image else None,
-            canonical=self.url(e.folder),
-            feed=self.url(e.source_folder + "atom.xml"),
-        ).encode("utf-8")
+        return (
+            self._template("article.html")
+            .render(
+                **self._chrome("g:" + a.group),
+                e=self._entry(e),
+                article=a,
+                body=Markup(body),
+                crumbs=self._crumbs(crumbs),
+                older=self._entry(e.older) if e.older else None,
+                newer=self._entry(e.newer) if e.newer else None,
+                image=self.thumb(e) if a.head_image else None,
+                canonical=self.url(e.folder),
+                feed=self.url(e.source_folder + "atom.xml"),
+            )
+            .encode("utf-8")
+        )
 
     def archive(self, months: Sequence[Listing]) -> bytes:
         years: dict[str, list[tuple[str, str, int]]] = {}
@@ -159,9 +192,13 @@ class Renderer:
             years.setdefault(year, []).append(
                 (f"{int(month)} 月", self.url(m.folder), len(m.entries))
             )
-        return self._template("archive.html").render(
-            years=list(years.items()), canonical=self.url("archive/")
-        ).encode("utf-8")
+        return (
+            self._template("archive.html")
+            .render(
+                **self._chrome("archive"), years=list(years.items()), canonical=self.url("archive/")
+            )
+            .encode("utf-8")
+        )
 
     def sources(
         self,
@@ -180,12 +217,27 @@ class Renderer:
             for f in sorted(feeds, key=lambda f: (f.group, f.source, f.channel, f.url))
         ]
         failing = sum(1 for r in rows if r["feed"].error_streak)
-        return self._template("sources.html").render(
-            rows=rows, failing=failing, canonical=self.url("sources/")
-        ).encode("utf-8")
+        return (
+            self._template("sources.html")
+            .render(
+                **self._chrome("sources"),
+                rows=rows,
+                failing=failing,
+                canonical=self.url("sources/"),
+            )
+            .encode("utf-8")
+        )
 
     def search(self) -> bytes:
-        return self._template("search.html").render(canonical=self.url("search/")).encode("utf-8")
+        return (
+            self._template("search.html")
+            .render(**self._chrome("search"), canonical=self.url("search/"))
+            .encode("utf-8")
+        )
 
     def not_found(self) -> bytes:
-        return self._template("404.html").render(canonical=self.url("404.html")).encode("utf-8")
+        return (
+            self._template("404.html")
+            .render(**self._chrome(""), canonical=self.url("404.html"))
+            .encode("utf-8")
+        )
