@@ -196,14 +196,24 @@ def hugo_build(n: int, work: Path) -> float | None:
     return time.perf_counter() - started
 
 
-def hexo_build(n: int, work: Path, template: Path) -> float | None:
-    if not (template / "node_modules" / "hexo").is_dir():
+def _hexo_modules(template: Path) -> Path | None:
+    """node_modules of the Hexo site: its own, else the one tests/hexo installs once."""
+    if (template / "node_modules" / "hexo").is_dir():
+        return template / "node_modules"
+    cache = Path(os.environ.get("NEWSDESK_TEST_CACHE", Path.home() / ".cache/newsdesk-tests"))
+    found = sorted(cache.glob("hexo-*/node_modules/hexo"))
+    return found[-1].parent if found else None
+
+
+def hexo_build(n: int, work: Path, template: Path, theme: str | None) -> float | None:
+    modules = _hexo_modules(template)
+    if modules is None:
         return None
     site = work / "hexo"
     shutil.copytree(
         template, site, ignore=shutil.ignore_patterns("node_modules", "public", "db.json", "_posts")
     )
-    (site / "node_modules").symlink_to((template / "node_modules").resolve())
+    (site / "node_modules").symlink_to(modules.resolve(), target_is_directory=True)
     posts = site / "source/_posts"
     posts.mkdir(parents=True, exist_ok=True)
     for a in articles(n):
@@ -232,6 +242,7 @@ def main() -> None:
     parser.add_argument("--search", action="store_true", help="also run Pagefind")
     parser.add_argument("--hugo", action="store_true", help="compare with Hugo if installed")
     parser.add_argument("--hexo", type=Path, help="a Hexo site folder with node_modules")
+    parser.add_argument("--hexo-theme", help="theme for the Hexo run, e.g. volantis")
     parser.add_argument("--dir", type=Path, help="where to build (default: a temporary folder)")
     parser.add_argument("--phase", choices=["cold", "same", "one"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -267,7 +278,7 @@ def main() -> None:
             )
             others = {
                 "hugo": hugo_build(n, work) if args.hugo else None,
-                "hexo": hexo_build(n, work, args.hexo) if args.hexo else None,
+                "hexo": hexo_build(n, work, args.hexo, args.hexo_theme) if args.hexo else None,
             }
             for name, seconds in others.items():
                 if seconds is None:

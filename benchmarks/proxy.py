@@ -1,6 +1,6 @@
 """Image proxy throughput next to nginx, on loopback. Not a test; prints figures.
 
-    .venv/bin/python benchmarks/proxy.py [--duration 5] [--connections 32]
+    .venv/bin/python benchmarks/proxy.py [--duration 5] [--connections 32] [--no-fsync]
 
 Needs ``wrk`` and ``nginx`` on PATH (Debian: ``apt-get install -y wrk nginx``); installs
 nothing and says what is missing. In one run it starts nginx (the upstream, and the
@@ -13,12 +13,15 @@ nginx worker), then measures with wrk:
     proxy miss                   a new URL every request (prefix form), fetched from nginx
 
 Every process listens on 127.0.0.1 and is stopped at the end; each wrk run is bounded by
-``--duration``.
+``--duration``. uvicorn uses httptools and uvloop when they are installed, and the figures
+depend on it (the header line says which); misses share one 20 KiB body, so the cache
+writes one blob and many index files. The miss URLs use a ``?n=`` query so each is new.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -27,7 +30,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -64,12 +66,39 @@ http {{
 """
 
 MISS_LUA = """
+-- a URL no request has used before: thread id + per-thread counter
+local threads = 0
+function setup(thread)
+    threads = threads + 1
+    thread:set("id", threads)
+end
 counter = 0
 request = function()
     counter = counter + 1
-    local n = counter .. "-" .. math.random(1, 1000000000)
+    local n = id .. "-" .. counter
     return wrk.format("GET", "/?http://127.0.0.1:{port}/small.png?n=" .. n)
 end
+"""
+
+
+SERVER_CODE = """
+import json, logging, sys
+from pathlib import Path
+sys.path.insert(0, __SRC__)
+from newsdesk.imageproxy.config import parse_proxy_server
+from newsdesk.imageproxy.server import serve
+
+
+class Extra(logging.Formatter):  # show the proxy's refusals with their context
+    def format(self, r):
+        fields = (getattr(r, k, "") for k in ("status", "reason", "url"))
+        return "proxy: " + r.getMessage() + " " + " ".join(map(str, fields))
+
+
+handler = logging.StreamHandler()
+handler.setFormatter(Extra())
+logging.getLogger("newsdesk").addHandler(handler)
+serve(parse_proxy_server(json.loads(sys.argv[1]), base_dir=Path(__TMP__), environ=__ENV__))
 """
 
 
@@ -135,15 +164,8 @@ def main() -> int:
     }
     environ = {"BENCH_KEY": KEY}
     config = parse_proxy_server(section, base_dir=tmp, environ=environ)
-    server_code = textwrap.dedent(f"""
-        import json, sys
-        from pathlib import Path
-        sys.path.insert(0, {SRC!r})
-        from newsdesk.imageproxy.config import parse_proxy_server
-        from newsdesk.imageproxy.server import serve
-        serve(parse_proxy_server(json.loads(sys.argv[1]), base_dir=Path({str(tmp)!r}),
-                                 environ={environ!r}))
-    """)
+    server_code = (SERVER_CODE.replace("__SRC__", repr(SRC)).replace("__TMP__", repr(str(tmp)))
+                   .replace("__ENV__", repr(environ)))
     procs = [subprocess.Popen([nginx_bin, "-c", str(tmp / "nginx.conf")]),
              subprocess.Popen([sys.executable, "-c", server_code, json.dumps(section)])]
     try:
@@ -164,12 +186,13 @@ def main() -> int:
         }
         metrics = httpx.get(f"http://127.0.0.1:{proxy_port}/metrics").text
     finally:
-        for proc in procs:
+        for proc in reversed(procs):  # the proxy first, so no fill in flight loses nginx
             proc.terminate()
-        for proc in procs:
             proc.wait(10)
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"wrk -t2 -c{args.connections} -d{args.duration}s, loopback, {os.cpu_count()} CPUs; "
+    fast = [m for m in ("httptools", "uvloop") if importlib.util.find_spec(m)] or ["h11/asyncio"]
+    print(f"wrk -t2 -c{args.connections} -d{args.duration}s, loopback, {os.cpu_count()} CPUs, "
+          f"uvicorn with {'+'.join(fast)}; "
           f"small={SMALL // 1024} KiB, large={LARGE // 1024} KiB, "
           f"cache_fsync={'off' if args.no_fsync else 'on'}")
     print(f"{'scenario':30} {'req/s':>10} {'p99 ms':>9} {'non-2xx':>8}")
@@ -181,8 +204,9 @@ def main() -> int:
     print(f"proxy hit (disk) / nginx large:   {ratio:.2f}x req/s")
     ratio = runs["proxy miss (small)"]["rps"] / runs["nginx small (disk)"]["rps"]
     print(f"proxy miss / nginx small:         {ratio:.2f}x req/s")
-    upstream_line = re.search(r"^imageproxy_upstream_requests_total (\d+)", metrics, re.M)
-    print(f"upstream fetches made by the proxy: {upstream_line[1] if upstream_line else '?'}")
+    for line in metrics.splitlines():
+        if line.startswith(("imageproxy_upstream", "imageproxy_refusals", "imageproxy_requests")):
+            print("  " + line)
     return 0
 
 

@@ -70,6 +70,7 @@ class SiteSettings:
 
     out_dir: Path
     title: str = "newsdesk"
+    base_url: str = ""  # absolute URL of the site, for Atom feeds ("https://news.example.org/")
     base_path: str = "/"
     per_page: int = 30
     theme_dir: Path | None = None
@@ -200,8 +201,8 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         try:
             proxy_server = parse_proxy_server(dict(raw_proxy), base_dir=base_dir, environ=environ)
         except ConfigError as exc:
-            if exc.path is None:
-                raise ConfigError(f"proxy_server: {exc}", path=str(path),
+            if exc.path is None:  # its messages name the full key; add file and line
+                raise ConfigError(str(exc), path=str(path),
                                   line=_line_of(data, "proxy_server")) from None
             raise
 
@@ -268,7 +269,8 @@ def _site_settings(v: _Validator, raw: Any, parent: Mapping, base_dir: Path) -> 
     if raw is None:
         return SiteSettings(out_dir=base_dir / "public")
     v.check(isinstance(raw, Mapping), parent, "site", "must be a mapping")
-    v.known_keys(raw, {"out_dir", "title", "base_path", "per_page", "theme_dir", "listen"},
+    v.known_keys(raw, {"out_dir", "title", "base_url", "base_path", "per_page", "theme_dir",
+                  "listen"},
                  "site")
     theme = v.optional_string(raw, "theme_dir")
     base_path = v.string(raw, "base_path", "/")
@@ -277,6 +279,7 @@ def _site_settings(v: _Validator, raw: Any, parent: Mapping, base_dir: Path) -> 
     return SiteSettings(
         out_dir=_resolve(base_dir, v.string(raw, "out_dir", "./public")),
         title=v.string(raw, "title", "newsdesk"),
+        base_url=v.string(raw, "base_url", ""),
         base_path=base_path,
         per_page=v.integer(raw, "per_page", 30, minimum=1),
         theme_dir=_resolve(base_dir, theme) if theme else None,

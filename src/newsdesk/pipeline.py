@@ -317,7 +317,7 @@ def publish(config: Config, store: Any, *, full: bool = False) -> list[PublishSu
 
 
 def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> PublishSummary:
-    from newsdesk.publish.writer import write_if_changed
+    from newsdesk.publish.writer import flush_to_disk, write_if_changed
 
     renderer, out_dir = _renderer(config, target)
     state_name = f"{target}:{_fingerprint(config, target)}"
@@ -331,20 +331,26 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
             store.forget_target(old)
     summary = PublishSummary(target=target, out_dir=out_dir)
     written: list[tuple[str, str, str, str]] = []
+    dirty = False
     names_seen: set[str] = set()
     for article in store.pending(state_name):
         name, text = renderer(article)
         if name in names_seen:  # two articles, one file: a bug, never silently overwrite
             raise RuntimeError(f"two articles map to the same file {name}")
         names_seen.add(name)
-        outcome = write_if_changed(out_dir / name, text)
+        outcome = write_if_changed(out_dir / name, text, fsync=False)
         _checkpoint("written")
         setattr(summary, outcome, getattr(summary, outcome) + 1)
         written.append((article.feed_key, article.article_id, article.content_hash, name))
+        dirty = dirty or outcome != "unchanged"
         if len(written) >= _MARK_BATCH:
+            if dirty:  # files are durable before the store says they were written
+                flush_to_disk()
             store.mark_written(state_name, written)
-            written = []
+            written, dirty = [], False
     if written:
+        if dirty:
+            flush_to_disk()
         store.mark_written(state_name, written)
     return summary
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsdesk.clean import clean_html, clean_title, first_image, html_text
-from newsdesk.clean.urls import absolutize
+from newsdesk.clean.urls import absolutize, strip_url
 from newsdesk.models import Article, Entry, FeedSource, ParsedFeed
 
 __all__ = ["content_hash", "entry_id", "process_entry", "process_feed"]
@@ -87,9 +87,9 @@ def _head_image(html: str, entry: Entry, base: str | None) -> str | None:
     for enclosure in entry.enclosures:
         kind = (enclosure.type or "").lower()
         if enclosure.url and (kind.startswith("image/") or _looks_like_image(enclosure.url)):
-            return absolutize(enclosure.url.strip(), base)
-    if entry.thumbnail and entry.thumbnail.strip():
-        return absolutize(entry.thumbnail.strip(), base)
+            return absolutize(strip_url(enclosure.url), base)
+    if entry.thumbnail and strip_url(entry.thumbnail):
+        return absolutize(strip_url(entry.thumbnail), base)
     return None
 
 
@@ -107,7 +107,7 @@ def process_entry(
     """Clean, identify and date one entry. ``feed_link`` (else the feed URL) is the base for
     relative URLs when the entry has no link of its own."""
     fallback_base = feed_link or source.url
-    link = entry.link.strip() if entry.link and entry.link.strip() else None
+    link = strip_url(entry.link or "") or None
     if link is not None:
         link = absolutize(link, fallback_base)
     base = link or fallback_base

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.errors import ParseError
+from newsdesk.imageproxy.rewrite import prefix_proxy
 from newsdesk.models import Article, FeedSource
 from newsdesk.publish.hexo import post_filename, render_post
 from tests.hexo.conftest import RunHexo
@@ -17,12 +18,9 @@ pytestmark = pytest.mark.hexo
 
 parse = pytest.importorskip("newsdesk.parse", reason="parse stage not built yet")
 process = pytest.importorskip("newsdesk.process", reason="process stage not built yet")
-rewrite = pytest.importorskip(
-    "newsdesk.imageproxy.rewrite", reason="imageproxy.rewrite not built yet"
-)
 
 FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
-PROXY = rewrite.prefix_proxy("https://cors.zfour.workers.dev/?")
+PROXY = prefix_proxy("https://cors.zfour.workers.dev/?")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 

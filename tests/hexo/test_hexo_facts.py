@@ -77,6 +77,28 @@ def test_yaml_error_only_logs_and_is_caught(hexo: RunHexo, written: str, title: 
     assert run.posts["good.md"].title == clean_text(title)
 
 
+def _dated(date: str) -> str:
+    return _post("<p>x</p>").replace("date: Thu, 01 Sep 2022 03:09:17 GMT", f"date: {date}")
+
+
+@pytest.mark.parametrize(
+    ("machine_tz", "configs", "gmt_read_as"),
+    [
+        ("UTC", ("_config.yml",), "2022-09-01T03:09:17.000Z"),
+        ("Asia/Shanghai", ("_config.yml",), "2022-09-01T03:09:17.000Z"),
+        ("Asia/Shanghai", ("_config.yml", "_config.shanghai.yml"), "2022-09-01T03:09:17.000Z"),
+        # Hexo shifts by (machine offset - config offset): 8 hours early here.
+        ("UTC", ("_config.yml", "_config.shanghai.yml"), "2022-08-31T19:09:17.000Z"),
+    ],
+)
+def test_rfc822_gmt_date_is_exact_unless_config_timezone_differs_from_the_machine(
+    hexo: RunHexo, machine_tz: str, configs: tuple[str, ...], gmt_read_as: str
+) -> None:
+    """The seed's date form is exact on any machine with `timezone: ''` (our _config.yml)."""
+    run = hexo({"gmt.md": _dated("Thu, 01 Sep 2022 03:09:17 GMT")}, tz=machine_tz, configs=configs)
+    assert run.posts["gmt.md"].date == gmt_read_as
+
+
 def test_unquoted_scalars_are_mangled(hexo: RunHexo) -> None:
     values = {"null": None, "36": 36, "cnBeta #1": "cnBeta", "'a' #b: c'": "a"}
     posts = {f"raw{i}.md": _post("<p>x</p>", author=v) for i, v in enumerate(values)}

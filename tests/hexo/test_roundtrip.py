@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.imageproxy.rewrite import prefix_proxy
 from newsdesk.models import Article
 from newsdesk.publish.hexo import post_filename, render_post
 from tests.hexo.conftest import RunHexo
@@ -14,10 +15,7 @@ from tests.publish.strategies import articles, collect
 
 pytestmark = pytest.mark.hexo
 
-rewrite = pytest.importorskip(
-    "newsdesk.imageproxy.rewrite", reason="imageproxy.rewrite not built yet"
-)
-PROXY = rewrite.prefix_proxy("https://cors.zfour.workers.dev/?")
+PROXY = prefix_proxy("https://cors.zfour.workers.dev/?")
 BATCH = 200
 
 

@@ -339,10 +339,11 @@ async def test_healthz() -> None:
     assert r.status_code == 200 and r.text == "ok\n"
 
 
-async def test_unknown_path_is_404() -> None:
+async def test_unknown_path_is_a_bad_signature() -> None:
     async with proxy_client(make_config()) as client:
         r = await client.get("/favicon.ico")
-    assert r.status_code == 404
+    assert r.status_code == 403
+    assert r.headers["x-imageproxy-refusal"] == "bad-signature"
 
 
 async def test_base_path_behind_reverse_proxy(server: LocalServer) -> None:

@@ -63,3 +63,12 @@ def test_cut_short_when_stream_through_goes_over_cap(server: LocalServer) -> Non
             client.get(signed(url))
         metrics = client.get("/metrics").text
     assert 'imageproxy_upstream_errors_total{reason="too-large"} 1' in metrics
+
+
+def test_unusable_cache_dir_fails_startup(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache should be")
+    server = uvicorn.Server(uvicorn_config(make_config(cache_dir=blocker), port=0))
+    with pytest.raises(SystemExit):
+        server.run()
+    assert not server.started

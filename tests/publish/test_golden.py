@@ -17,17 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.imageproxy.rewrite import prefix_proxy
 from newsdesk.models import Article
 from newsdesk.publish import hugo, jekyll
 from newsdesk.publish.hexo import render_post
 
-rewrite = pytest.importorskip(
-    "newsdesk.imageproxy.rewrite", reason="imageproxy.rewrite not built yet"
-)
-
 GOLDEN = Path(__file__).parent / "golden"
 REGEN = os.environ.get("NEWSDESK_REGEN_GOLDEN") == "1"
-PROXY = rewrite.prefix_proxy("https://proxy.example/?")
+PROXY = prefix_proxy("https://proxy.example/?")
 PLACEHOLDER = "https://img.example/placeholder/{n}.jpg"
 
 RENDERERS: dict[str, Callable[[Article], str]] = {

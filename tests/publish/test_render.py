@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from newsdesk.imageproxy.rewrite import prefix_proxy
 from newsdesk.publish.hexo import PROFILES, image_value, placeholder_url, render_post
 from tests.publish.seed import PROXY_PREFIX, seed_article
 
-rewrite = pytest.importorskip(
-    "newsdesk.imageproxy.rewrite", reason="imageproxy.rewrite not built yet"
-)
-PROXY = rewrite.prefix_proxy(PROXY_PREFIX)
+PROXY = prefix_proxy(PROXY_PREFIX)
 
 
 def _keys(text: str) -> list[str]:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
+from newsdesk.imageproxy.rewrite import prefix_proxy
 from newsdesk.publish.hexo import render_post
 from tests.publish.seed import PROXY_PREFIX, seed_article, seed_body, seed_text
 
-rewrite = pytest.importorskip(
-    "newsdesk.imageproxy.rewrite", reason="imageproxy.rewrite not built yet"
-)
-PROXY = rewrite.prefix_proxy(PROXY_PREFIX)
+PROXY = prefix_proxy(PROXY_PREFIX)
 
 
 def _front_matter(text: str) -> str:

@@ -215,6 +215,20 @@ def test_search_finds_a_chinese_word(page: Page, site_url: str) -> None:
     assert page.errors == []
 
 
+def test_category_and_archive_pages(page: Page, site_url: str) -> None:
+    page.viewport(1280, 900)
+    page.goto(site_url + "g/" + quote("科技") + "/" + quote("36氪") + "/")
+    crumbs = page.evaluate("[...document.querySelectorAll('.crumbs a')].map(a => a.textContent)")
+    assert crumbs == ["首页", "科技"]
+    chips = page.evaluate("[...document.querySelectorAll('.chips a')].map(a => a.textContent)")
+    assert chips == ["快讯", "深度"]
+    page.screenshot(ARTIFACTS / "source-desktop.png")
+    page.goto(site_url + "archive/")
+    assert page.evaluate("document.querySelectorAll('.months a').length") == 2
+    page.screenshot(ARTIFACTS / "archive.png")
+    assert page.errors == []
+
+
 def test_sources_page(page: Page, site_url: str) -> None:
     page.viewport(1280, 900)
     page.goto(site_url + "sources/")

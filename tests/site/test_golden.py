@@ -8,6 +8,7 @@ After a deliberate change to templates or rendering, regenerate and review the d
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -20,10 +21,14 @@ GOLDEN = Path(__file__).parent / "golden"
 REGEN = os.environ.get("NEWSDESK_REGEN_GOLDEN") == "1"
 
 
+# Asset URLs carry a hash of the CSS/JS; a style tweak should not rewrite every golden page.
+_ASSET_VERSION = re.compile(rb"\?v=[0-9a-f]{8}")
+
+
 def _outputs(root: Path) -> dict[str, bytes]:
     # Static assets are the theme's own files; pages and feeds are what rendering decides.
     return {
-        p.relative_to(root).as_posix(): p.read_bytes()
+        p.relative_to(root).as_posix(): _ASSET_VERSION.sub(b"?v=ASSET", p.read_bytes())
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.suffix in {".html", ".xml"}
     }

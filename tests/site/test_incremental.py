@@ -145,3 +145,10 @@ def test_empty_site_builds(site: SiteBuilder) -> None:
     assert report.articles == 0
     assert "还没有文章" in (site.out / "index.html").read_text()
     assert (site.out / "atom.xml").is_file()
+
+
+def test_new_excerpt_length_refreshes_cached_excerpts(site: SiteBuilder) -> None:
+    site.build(per_page=4)
+    site.build(per_page=4, excerpt_chars=5)
+    home = (site.out / "index.html").read_text()
+    assert "据报道，国…" in home

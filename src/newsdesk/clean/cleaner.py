@@ -17,7 +17,13 @@ from newsdesk.clean.images import repair_image
 from newsdesk.clean.policy import DEFAULT_POLICY, CleanPolicy
 from newsdesk.clean.rules import SiteRules, TextRule, rules_for
 from newsdesk.clean.sanitize import UNWRAP_FIRST, iframe_src_allowed, sanitize
-from newsdesk.clean.urls import absolutize, has_unsafe_scheme, map_srcset, srcset_urls
+from newsdesk.clean.urls import (
+    absolutize,
+    has_unsafe_scheme,
+    map_srcset,
+    srcset_urls,
+    strip_url,
+)
 
 __all__ = ["clean_html", "first_image"]
 
@@ -56,7 +62,7 @@ def _fix_urls(node: LexborNode, base: str | None) -> None:
 
 def _keep_iframe(node: LexborNode, policy: CleanPolicy) -> bool:
     attrs = node.attrs
-    src = (attrs.get("src") or "").strip()
+    src = strip_url(attrs.get("src") or "")
     if src.lower().startswith("http://"):  # an allowed player over http: ask for https
         src = "https://" + src[len("http://") :]
     if not iframe_src_allowed(src, policy.iframe_hosts):
@@ -148,7 +154,7 @@ def first_image(html: str) -> str | None:
     if _IMG.search(html) is None:
         return None
     for node in LexborHTMLParser(html, is_fragment=True).css("img[src]"):
-        src = (node.attrs.get("src") or "").strip()
+        src = strip_url(node.attrs.get("src") or "")
         if src:
             return src
     return None

@@ -11,7 +11,7 @@ import re
 
 from selectolax.lexbor import LexborAttributes, LexborNode
 
-from newsdesk.clean.urls import absolutize, srcset_urls, url_scheme
+from newsdesk.clean.urls import absolutize, srcset_urls, strip_url, url_scheme
 
 __all__ = ["LAZY_SRCSET_ATTRIBUTES", "LAZY_SRC_ATTRIBUTES", "is_placeholder", "repair_image"]
 
@@ -38,7 +38,7 @@ def _unusable(src: str) -> bool:
 
 def is_placeholder(src: str) -> bool:
     """True when ``src`` is clearly not the article's picture (see ``_PLACEHOLDER_NAME``)."""
-    src = src.strip()
+    src = strip_url(src)
     if _unusable(src):
         return True
     path = src.split("?", 1)[0].split("#", 1)[0]
@@ -47,7 +47,7 @@ def is_placeholder(src: str) -> bool:
 
 def _first_real(attrs: LexborAttributes, names: tuple[str, ...]) -> str | None:
     for name in names:
-        value = (attrs.get(name) or "").strip()
+        value = strip_url(attrs.get(name) or "")
         if value and not is_placeholder(value):
             return value
     return None
@@ -61,16 +61,16 @@ def repair_image(node: LexborNode, base: str | None) -> bool:
     lazy attribute offers something better: without one it may be a real picture.
     """
     attrs = node.attrs
-    src = (attrs.get("src") or "").strip()
+    src = strip_url(attrs.get("src") or "")
     if not src or is_placeholder(src):
         lazy = _first_real(attrs, LAZY_SRC_ATTRIBUTES)
         if lazy is None:
-            srcset = (attrs.get("srcset") or "").strip()
+            srcset = strip_url(attrs.get("srcset") or "")
             candidates = [u for u in srcset_urls(srcset) if not _unusable(u)]
             lazy = candidates[0] if candidates else None
         if lazy is not None:
             attrs["src"] = absolutize(lazy, base)
-            if not (attrs.get("srcset") or "").strip():
+            if not strip_url(attrs.get("srcset") or ""):
                 lazy_srcset = _first_real(attrs, LAZY_SRCSET_ATTRIBUTES)
                 if lazy_srcset is not None:
                     attrs["srcset"] = lazy_srcset

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from newsdesk.clean.urls import strip_url
+
 __all__ = [
     "EMPTY_RULES",
     "SITE_RULES",
@@ -96,7 +98,7 @@ def iframe_data_src(tree: LexborHTMLParser) -> None:
     """WeChat articles lazy-load their video iframes: the player URL sits in ``data-src``."""
     for node in tree.css("iframe[data-src]"):
         attrs = node.attrs
-        if not (attrs.get("src") or "").strip():
+        if not strip_url(attrs.get("src") or ""):
             attrs["src"] = attrs["data-src"] or ""
 
 
@@ -133,7 +135,7 @@ def rules_for(url: str | None, table: Mapping[str, SiteRules] = SITE_RULES) -> S
     if not url or not table:
         return EMPTY_RULES
     try:
-        host = urlsplit(url.strip()).hostname
+        host = urlsplit(strip_url(url)).hostname
     except ValueError:  # e.g. an invalid IPv6 literal
         return EMPTY_RULES
     while host:

@@ -28,16 +28,16 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from newsdesk.clean.urls import has_unsafe_scheme, is_script_url, srcset_urls
+from newsdesk.clean.urls import has_unsafe_scheme, is_script_url, srcset_urls, strip_url
 
 __all__ = [
     "ATTRIBUTES",
     "DROP_WITH_CONTENT",
-    "UNWRAP_FIRST",
     "IFRAME_HOSTS",
     "LINK_REL",
     "SET_ATTRIBUTES",
     "TAGS",
+    "UNWRAP_FIRST",
     "URL_SCHEMES",
     "iframe_src_allowed",
     "sanitize",
@@ -124,7 +124,7 @@ IFRAME_HOSTS: frozenset[str] = frozenset(
 
 
 def iframe_src_allowed(src: str, hosts: frozenset[str]) -> bool:
-    src = src.strip()
+    src = strip_url(src)
     if not src.lower().startswith("https://"):
         return False
     try:

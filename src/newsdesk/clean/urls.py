@@ -16,6 +16,7 @@ __all__ = [
     "is_script_url",
     "map_srcset",
     "srcset_urls",
+    "strip_url",
     "url_scheme",
 ]
 
@@ -26,6 +27,12 @@ _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "mocha"})
 _UNSAFE_SCHEMES = _SCRIPT_SCHEMES | {"data"}
 _C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
+
+
+def strip_url(url: str) -> str:
+    """Trim what a browser trims around a URL: C0 controls and spaces, nothing else
+    (``str.strip`` would also eat a no-break space that belongs to the URL)."""
+    return url.strip(_C0_AND_SPACE)
 
 
 def url_scheme(url: str) -> str | None:
@@ -59,7 +66,7 @@ def absolutize(url: str, base: str | None) -> str:
     returned unchanged: judging them is the sanitizer's job, not this one's.
     Fragment-only links (``#note1``) stay relative, so they keep pointing into the post.
     """
-    stripped = url.strip()
+    stripped = strip_url(url)
     if stripped.startswith(("http://", "https://")):  # the common case, no urljoin cost
         return url
     if stripped.startswith("//"):

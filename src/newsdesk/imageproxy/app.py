@@ -12,6 +12,7 @@ set, are streamed straight through.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable
 from functools import lru_cache, partial
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -36,6 +37,7 @@ from newsdesk.imageproxy.targets import target_url
 __all__ = ["ImageProxy", "create_app"]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def create_app(config: ProxyServerConfig, *, address_policy: AddressPolicy | None = None,
@@ -56,7 +58,8 @@ class ImageProxy:
         self.config = config
         self.policy = address_policy or AddressPolicy.from_cidrs(config.allow_networks)
         self.signer = Signer(config.keys) if config.keys else None
-        self.transport = transport or guarded_transport(self.policy)
+        self.transport = transport or guarded_transport(
+            self.policy, max_connections=config.upstream_connections)
         self.disk = (DiskCache(config.cache_dir, config.cache_max, fsync=config.cache_fsync)
                      if config.cache_dir else None)
         self.hot = HotCache(config.memory_cache_max, config.memory_item_max)
@@ -102,8 +105,13 @@ class ImageProxy:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                if self._client is None:
-                    self._start()
+                try:
+                    if self._client is None:
+                        self._start()  # loads the disk cache index before serving
+                except OSError as exc:
+                    await send({"type": "lifespan.startup.failed",
+                                "message": f"image cache unusable: {exc}"})
+                    return
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.aclose()
@@ -118,6 +126,7 @@ class ImageProxy:
             await send_whole(send, 200, headers, body, head_only=method == "HEAD")
             return
         started = False
+        url: httpx.URL | None = None
 
         async def tracked_send(message: dict[str, Any]) -> None:
             nonlocal started
@@ -133,6 +142,9 @@ class ImageProxy:
             self.metrics.inc("imageproxy_bytes_served_total", sent)
         except Refusal as refusal:
             self._count_refusal(refusal)
+            level = logging.WARNING if refusal.status >= 500 else logging.INFO
+            log.log(level, "image refused", extra={"status": refusal.status, "url": str(url),
+                                                   "reason": refusal.reason, "path": path})
             if started:
                 raise  # the body was under way: cutting the connection is all that is left
             await self._refuse(send, refusal, method == "HEAD")

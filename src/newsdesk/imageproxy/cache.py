@@ -24,6 +24,7 @@ import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import anyio
 
@@ -47,44 +48,65 @@ class CacheEntry:
 
 
 class CacheWriter:
-    """Collects one body into a temp file while hashing it."""
+    """Collects one body into a temp file while hashing it.
+
+    All file work happens in worker threads (creating a file can block on the directory).
+    A body that stays within ``keep`` bytes is buffered and written in one go by
+    ``finish``, so a small image costs one thread hop, not one per chunk.
+    """
 
     def __init__(self, tmp_dir: Path, keep: int = 0) -> None:
-        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="fill-")
-        self.path = Path(name)
-        self._file = os.fdopen(fd, "wb")
+        self._tmp_dir = tmp_dir
+        self.path: Path | None = None
+        self._file: BinaryIO | None = None
         self._hash = hashlib.sha256()
         self.size = 0
         self._keep = keep
-        self._kept: list[bytes] | None = [] if keep else None
+        self._buffer: list[bytes] | None = []
 
     @property
     def kept(self) -> bytes | None:
         """The whole body when it was at most ``keep`` bytes (spares reading it back)."""
-        return b"".join(self._kept) if self._kept is not None else None
+        return b"".join(self._buffer) if self._buffer is not None else None
 
     async def write(self, chunk: bytes) -> None:
         self._hash.update(chunk)
         self.size += len(chunk)
-        if self._kept is not None:
-            self._kept.append(chunk)
-            if self.size > self._keep:
-                self._kept = None
-        await anyio.to_thread.run_sync(self._file.write, chunk)
+        if self._buffer is not None:
+            self._buffer.append(chunk)
+            if self.size <= self._keep:
+                return
+            chunks, self._buffer = self._buffer, None
+            await anyio.to_thread.run_sync(self._write, chunks)
+        else:
+            await anyio.to_thread.run_sync(self._write, [chunk])
+
+    def _write(self, chunks: list[bytes]) -> None:
+        if self._file is None:
+            fd, name = tempfile.mkstemp(dir=self._tmp_dir, prefix="fill-")
+            self.path, self._file = Path(name), os.fdopen(fd, "wb")
+        self._file.writelines(chunks)
 
     def digest(self) -> str:
         return self._hash.hexdigest()
 
-    def finish(self, fsync: bool) -> None:
+    def finish(self, fsync: bool) -> Path:
+        """Blocking: write what is buffered, close, return the temp file's path."""
+        self._write(self._buffer or [])
+        assert self._file is not None and self.path is not None
         self._file.flush()
         if fsync:
             os.fsync(self._file.fileno())
         self._file.close()
+        return self.path
 
     def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            self._file.close()
-        self.path.unlink(missing_ok=True)
+        """Blocking but quick: close and delete whatever was written."""
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
 
 class DiskCache:
@@ -155,10 +177,10 @@ class DiskCache:
         return entry
 
     def _place(self, key: str, writer: CacheWriter, entry: CacheEntry) -> None:
-        writer.finish(self.fsync)
+        written = writer.finish(self.fsync)
         blob = self.blob_path(entry.blob)
         blob.parent.mkdir(exist_ok=True)
-        os.replace(writer.path, blob)  # same bytes if it existed: content-addressed
+        os.replace(written, blob)  # same bytes if it existed: content-addressed
         index = self._index_path(key)
         index.parent.mkdir(exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.root / "tmp", prefix="index-")

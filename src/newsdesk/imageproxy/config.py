@@ -1,20 +1,25 @@
 """The ``proxy_server`` section of newsdesk.yaml, validated up front.
 
-Keys (all optional except ``public_url``)::
+Keys (all optional except ``public_url``), with their defaults::
 
-    listen: 127.0.0.1:8081          public_url: https://img.example.org/
-    keys: [env:NEWSDESK_PROXY_KEY]  allow_hosts: ["*.myzaker.com"]
-    referers: {"*.myzaker.com": "http://www.myzaker.com/", "dockone.io": ""}
-    allow_networks: []              cache_dir: ./image-cache     cache_max: 2GB
-    cache_fsync: true
-    memory_cache_max: 64MB          memory_item_max: 256KB      max_bytes: 20MB
-    max_redirects: 4                connect_timeout: 5          read_timeout: 10
-    total_timeout: 30               base_path: (public_url's path)
-    trusted_proxies: []             svg: sandbox | refuse       cors_origin: "*"
-    user_agent: (a current desktop browser)
+    listen: 127.0.0.1:8081              public_url: https://img.example.org/
+    keys: []                            # signing keys, newest first; "env:NAME" reads $NAME
+    allow_hosts: []                     # hosts the unsigned /?<url> form may fetch
+    referers: {}                        # host pattern -> Referer to send ("" = none)
+    allow_networks: []                  # CIDRs exempt from the private-address refusal
+    cache_dir: null                     # null = no disk cache: stream through, no coalescing
+    cache_max: 2GB                      cache_fsync: true
+    memory_cache_max: 64MB              memory_item_max: 256KB
+    max_bytes: 20MB                     max_redirects: 4
+    connect_timeout: 5                  read_timeout: 10            total_timeout: 30
+    upstream_connections: 32            base_path: (public_url's path)
+    trusted_proxies: []                 # peers whose X-Forwarded-For/-Proto are believed
+    svg: sandbox                        # or "refuse"
+    cors_origin: "*"                    # null = no Access-Control-Allow-Origin
+    user_agent: (a current desktop Chrome)
 
-Sizes take B/KB/MB/GB/TB suffixes, 1024-based. ``cache_dir: null`` turns the disk cache
-off (the proxy then streams straight through, without coalescing).
+Sizes take B/KB/MB/GB/TB suffixes, 1024-based. Host patterns: ``example.org``,
+``*.example.org`` (subdomains only) and ``*``; an exact name beats a wildcard.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class ProxyServerConfig:
     memory_item_max: int = 256 * 1024
     max_bytes: int = 20 * 1024**2
     max_redirects: int = 4
+    upstream_connections: int = 32
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
     total_timeout: float = 30.0
@@ -117,6 +123,7 @@ def parse_proxy_server(mapping: Mapping[str, Any], *, base_dir: Path,
         memory_item_max=parse_size(mapping.get("memory_item_max", "256KB"), "memory_item_max"),
         max_bytes=parse_size(mapping.get("max_bytes", "20MB"), "max_bytes"),
         max_redirects=get.number("max_redirects", 4, int),
+        upstream_connections=max(1, get.number("upstream_connections", 32, int)),
         connect_timeout=get.number("connect_timeout", 5.0, float),
         read_timeout=get.number("read_timeout", 10.0, float),
         total_timeout=get.number("total_timeout", 30.0, float),

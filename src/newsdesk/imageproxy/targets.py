@@ -33,8 +33,8 @@ def target_url(path: str, query: bytes, *, signer: Signer | None,
             raise Refusal(403, "host-not-allowed", f"{url.host} is not in allow_hosts")
         return url
     parts = path.strip("/").split("/")
-    if len(parts) != 2:
-        raise Refusal(404, "not-found", "no such path")
+    if len(parts) != 2 or not all(parts):  # every other path is a signed URL gone wrong
+        raise Refusal(403, "bad-signature", "expected /<signature>/<encoded url>")
     if signer is None:
         raise Refusal(403, "bad-signature", "signed URLs are not enabled")
     verified = signer.verify(parts[0], parts[1])

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from urllib.parse import quote as quote_url
 
+from newsdesk.imageproxy.rewrite import rewrite_images
 from newsdesk.models import Article
 from newsdesk.publish.frontmatter import clean_text, quote, rfc822_gmt, scalar
 
@@ -191,7 +192,6 @@ def render_post(
     profile: str = "volantis",
 ) -> str:
     """The whole post file for ``article``: front matter of ``profile``, then the body."""
-    from newsdesk.imageproxy.rewrite import rewrite_images  # built in parallel; see CONTRACTS
 
     try:
         keys = PROFILES[profile]

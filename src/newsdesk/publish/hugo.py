@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
+from newsdesk.imageproxy.rewrite import rewrite_images
 from newsdesk.models import Article
 from newsdesk.publish.frontmatter import quote, rfc3339_utc, scalar
 from newsdesk.publish.hexo import (
@@ -47,7 +48,6 @@ def post_filename(article: Article) -> str:
 
 def render_post(article: Article, *, image_url: Callable[[str], str], placeholder: str) -> str:
     """The whole ``.md`` file: title, date (RFC 3339), categories, images, author, body."""
-    from newsdesk.imageproxy.rewrite import rewrite_images
 
     lines = ["---", f"title: {quote(article.title)}", f"date: {rfc3339_utc(article.published)}"]
     names = category_chain(article)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import UTC
 from pathlib import PurePosixPath
 
+from newsdesk.imageproxy.rewrite import rewrite_images
 from newsdesk.models import Article
 from newsdesk.publish.frontmatter import quote, scalar
 from newsdesk.publish.hexo import category_chain, head_image_value, protect_body
@@ -44,7 +45,6 @@ def _jekyll_date(article: Article) -> str:
 
 def render_post(article: Article, *, image_url: Callable[[str], str], placeholder: str) -> str:
     """The whole ``.html`` file: layout, title, date, categories, author, image, body."""
-    from newsdesk.imageproxy.rewrite import rewrite_images
 
     lines = [
         "---",
@@ -52,7 +52,7 @@ def render_post(article: Article, *, image_url: Callable[[str], str], placeholde
         f"title: {quote(article.title)}",
         f"date: {_jekyll_date(article)}",
     ]
-    names = category_chain(article)
+    names = list(dict.fromkeys(category_chain(article)))  # Jekyll keeps categories as a set
     lines.append("categories:" if names else "categories: []")
     lines.extend(f"  - {scalar(name)}" for name in names)
     lines.append(f"author: {scalar(article.author)}")

@@ -3,6 +3,16 @@
     report = build_site(out_dir, articles=store.iter_articles(), load_html=store.load_html,
                         feeds=health, options=SiteOptions(title="新闻台", per_page=30))
 
+Output: ``index.html`` folders (``a/2026/11/<id>/``, ``g/<group>/<source>/<channel>/``,
+``archive/2026/11/``, ``sources/``, ``search/``), ``atom.xml`` for the site and each source,
+``static/``, a Pagefind index in ``pagefind/``, and the manifest ``.newsdesk-site.sqlite``
+that makes rebuilds incremental (delete it, or pass ``force=True``, to rebuild everything).
+
+Theming: ``SiteOptions(theme_dir=Path("mytheme"))``; ``mytheme/templates/card.html`` or
+``mytheme/static/site.css`` replace the bundled file of the same name, the rest still
+comes from the bundle. Templates: base, _header, _footer, _crumbs, card, list, article,
+archive, sources, search, 404.
+
 Modules, in the order a build uses them:
 
     catalog.py   light metadata per article; home/group/source/channel/month listings

@@ -24,7 +24,7 @@ from .catalog import Catalog, Entry, Listing, make_catalog, paginate
 from .options import BuildReport, FeedHealth, SiteOptions
 from .output import Output, digest
 from .render import Renderer
-from .search import run_pagefind
+from .search import BUNDLE, run_pagefind
 from .text import excerpt
 from .theme import load_theme
 
@@ -84,8 +84,9 @@ def build_site(
     deleted = out.finish({e.uid for e in catalog.entries})
 
     searched, search_seconds = False, 0.0
-    changed_html = any(p.endswith(".html") for p in (*out.written, *deleted))
-    if options.search and (changed_html or not (out_dir / "pagefind" / "pagefind.js").exists()):
+    # Only article pages are indexed: list pages changing alone need no new index.
+    changed = any(p.startswith("a/") for p in (*out.written, *deleted))
+    if options.search and (changed or not (out_dir / BUNDLE / "pagefind.js").exists()):
         t = time.perf_counter()
         searched = run_pagefind(out_dir)
         search_seconds = time.perf_counter() - t
@@ -142,7 +143,9 @@ class _Build:
         return e.excerpt
 
     def article_pages(self) -> None:
-        known, entries = self.out.contents, self.catalog.entries
+        entries = self.catalog.entries
+        # After a theme or options change, cached excerpts may be stale (excerpt_chars) too.
+        known = self.out.contents if self.out.inputs_valid else {}
         contents: list[str] = []
         loaded: dict[str, str] = {}  # bodies read only to hash them, kept for rendering
         for e in entries:
@@ -171,9 +174,9 @@ class _Build:
             path = e.folder + "index.html"
             inputs = f"{e.meta}{e.older.meta if e.older else '-'}{e.newer.meta if e.newer else '-'}"
             same_content = known.get(e.uid) == content
+            html = loaded.pop(e.uid, None)
             if same_content and self.out.fresh(path, inputs):
                 continue  # neither loaded nor rendered
-            html = loaded.pop(e.uid, None)
             if html is None:
                 html = self._html(e)
             if not same_content:

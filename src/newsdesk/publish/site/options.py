@@ -8,11 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsdesk.imageproxy.rewrite import identity
+
 __all__ = ["BuildReport", "FeedHealth", "SiteOptions"]
-
-
-def _identity(url: str) -> str:
-    return url
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class SiteOptions:
     # URL path the site is served under. Empty means: the path of base_url, else "/".
     base_path: str = ""
     per_page: int = 30
-    image_url: Callable[[str], str] = _identity
+    image_url: Callable[[str], str] = identity  # no proxy
     # Shown on cards of articles without an image; None = the bundled SVG.
     placeholder: str | None = None
     theme_dir: Path | None = None  # templates/ and static/ found there win over the bundled ones

@@ -3,25 +3,31 @@
 The manifest (``.newsdesk-site.sqlite`` in out_dir) remembers, for every page, the inputs it
 was rendered from and a hash of the bytes written; and for every article, its content hash
 and card excerpt. A page whose inputs are unchanged is not rendered at all; a page rendered
-to the same bytes is not written. Only changed rows are saved, so a one-article rebuild of a
-50,000-article site stays cheap. If the theme or options change (``fingerprint``), every
+to the same bytes is not written. If the theme or options change (``fingerprint``), every
 page is rendered again, and still only the pages whose bytes differ are written.
+
+Page and content hashes are one ``marshal`` blob (loading 60,000 sqlite rows as Python
+objects costs several times more); excerpts are rows, read only for cards being rendered
+and written only when an article changed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
 import sqlite3
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 __all__ = ["MANIFEST", "Output", "digest"]
 
 MANIFEST = ".newsdesk-site.sqlite"
-_SCHEMA = "2"
+_SCHEMA = "4"
+_OUT = 24  # hex characters of the output hash at the end of each page's record
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 # File system calls release the GIL: a few threads overlap them with rendering. The
 # semaphore bounds the page bytes waiting in memory.
@@ -41,18 +47,17 @@ class Output:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self._db = _open(root / MANIFEST)
-        old_fp = self._db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
+        state = _unmarshal(row[0]) if row else {}
         self._fingerprint = fingerprint
         # A new theme or new options make every recorded input stale (bytes still compared).
-        self._inputs_valid = not force and old_fp is not None and old_fp[0] == fingerprint
+        self.inputs_valid = not force and state.get("fingerprint") == fingerprint
         self.force = force
-        self._old: dict[str, tuple[str, str]] = {
-            path: (inputs, output)
-            for path, inputs, output in self._db.execute("SELECT path, inputs, output FROM pages")
-        }
-        self.contents: dict[str, str] = dict(self._db.execute("SELECT uid, content FROM articles"))
+        # path -> inputs + output hash, one string per page: half the objects to load.
+        self._old: dict[str, str] = state.get("pages", {})
+        self.contents: dict[str, str] = state.get("contents", {})
         self._seen: set[str] = set()
-        self._changed: list[tuple[str, str, str]] = []
+        self._changed: dict[str, str] = {}
         self._excerpts: dict[str, tuple[str, str]] = {}
         self.written: list[str] = []
         self.unchanged = 0
@@ -65,7 +70,7 @@ class Output:
     def fresh(self, path: str, inputs: str) -> bool:
         """True (and the page is kept as is) if ``path`` was last built from the same inputs."""
         old = self._old.get(path)
-        if old is None or old[0] != inputs or not self._inputs_valid:
+        if old is None or old[:-_OUT] != inputs or not self.inputs_valid:
             return False
         self._seen.add(path)
         self.unchanged += 1
@@ -76,11 +81,11 @@ class Output:
         if path in self._seen:
             raise ValueError(f"page written twice in one build: {path}")
         self._seen.add(path)
-        out = hashlib.blake2b(data, digest_size=12).hexdigest()
+        out = hashlib.blake2b(data, digest_size=_OUT // 2).hexdigest()
         old = self._old.get(path)
-        if old is None or old != (inputs, out):
-            self._changed.append((path, inputs, out))
-        if old is not None and old[1] == out and not self.force:
+        if old != inputs + out:
+            self._changed[path] = inputs + out
+        if old is not None and old[-_OUT:] == out and not self.force:
             self.unchanged += 1
             return
         self._slots.acquire()
@@ -129,17 +134,20 @@ class Output:
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
             _prune_empty(target.parent, self.root)
+        pages = {p: v for p, v in self._old.items() if p in self._seen}
+        pages.update(self._changed)
+        contents = {uid: c for uid, c in self.contents.items() if uid in uids}
+        contents.update((uid, c) for uid, (c, _) in self._excerpts.items())
         gone = [(uid,) for uid in self.contents if uid not in uids]
+        state = {"fingerprint": self._fingerprint, "pages": pages, "contents": contents}
         with self._db:  # one transaction: the manifest changes all at once or not at all
-            self._db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in deleted])
-            self._db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", self._changed)
             self._db.executemany("DELETE FROM articles WHERE uid = ?", gone)
             self._db.executemany(
-                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?)",
-                [(uid, c, x) for uid, (c, x) in self._excerpts.items()],
+                "INSERT OR REPLACE INTO articles VALUES (?, ?)",
+                [(uid, x) for uid, (_, x) in self._excerpts.items()],
             )
             self._db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self._fingerprint,)
+                "INSERT OR REPLACE INTO meta VALUES ('state', ?)", (marshal.dumps(state),)
             )
         self._db.close()
         return deleted
@@ -158,14 +166,20 @@ def _open(path: Path) -> sqlite3.Connection:
         # A manifest from another version is only a cache: start it afresh.
         db.executescript(
             "DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS meta;"
-            "CREATE TABLE pages (path TEXT PRIMARY KEY, inputs TEXT NOT NULL,"
-            " output TEXT NOT NULL) WITHOUT ROWID;"
-            "CREATE TABLE articles (uid TEXT PRIMARY KEY, content TEXT NOT NULL,"
-            " excerpt TEXT NOT NULL) WITHOUT ROWID;"
-            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+            "CREATE TABLE articles (uid TEXT PRIMARY KEY, excerpt TEXT NOT NULL) WITHOUT ROWID;"
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
             f"PRAGMA user_version = {_SCHEMA};"
         )
     return db
+
+
+def _unmarshal(blob: bytes) -> dict[str, Any]:
+    """The saved state, or {} when unreadable (e.g. written by another Python version)."""
+    try:
+        state = marshal.loads(blob)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return state if isinstance(state, dict) else {}
 
 
 def _prune_empty(folder: Path, root: Path) -> None:

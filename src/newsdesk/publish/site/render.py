@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from jinja2 import Template
@@ -14,6 +16,9 @@ from .paths import href
 from .theme import Theme
 
 __all__ = ["Renderer"]
+
+# The elements rewrite_images touches: <img src/srcset>, <source srcset>, <video poster>.
+_HAS_IMAGES = re.compile(r"<(?:img|source|video)\b", re.IGNORECASE)
 
 
 class Renderer:
@@ -34,26 +39,28 @@ class Renderer:
         env = self._env = theme.env
         self._placeholder = options.placeholder or ""  # "" = a text-only card
         env.globals.update(
-            site={
-                "title": options.title,
-                "description": options.description,
-                "lang": options.language,
-                "root": self.root,
-                "home": self.url(""),
-                "groups": [(name, self.url(folder)) for name, folder in groups],
-                "archive": self.url("archive/"),
-                "sources": self.url("sources/"),
-                "search": self.url("search/"),
-                "feed": self.url("atom.xml"),
-                "css": self.url("static/site.css") + "?v=" + theme.asset_version("site.css"),
-                "js": self.url("static/site.js") + "?v=" + theme.asset_version("site.js"),
-                "search_js": self.url("static/search.js")
-                + "?v="
-                + theme.asset_version("search.js"),
-                "pagefind": self.url("pagefind/pagefind.js"),
-                "favicon": self.url("static/favicon.svg"),
-                "timezone": options.timezone,
-            },
+            site=SimpleNamespace(
+                **{
+                    "title": options.title,
+                    "description": options.description,
+                    "lang": options.language,
+                    "root": self.root,
+                    "home": self.url(""),
+                    "groups": [(name, self.url(folder)) for name, folder in groups],
+                    "archive": self.url("archive/"),
+                    "sources": self.url("sources/"),
+                    "search": self.url("search/"),
+                    "feed": self.url("atom.xml"),
+                    "css": self.url("static/site.css") + "?v=" + theme.asset_version("site.css"),
+                    "js": self.url("static/site.js") + "?v=" + theme.asset_version("site.js"),
+                    "search_js": self.url("static/search.js")
+                    + "?v="
+                    + theme.asset_version("search.js"),
+                    "pagefind": self.url("pagefind/pagefind.js"),
+                    "favicon": self.url("static/favicon.svg"),
+                    "timezone": options.timezone,
+                }
+            ),
         )
 
     def _template(self, name: str) -> Template:
@@ -78,29 +85,35 @@ class Renderer:
 
     def thumb(self, entry: Entry) -> str:
         image = entry.article.head_image
-        return self.options.image_url(image) if image else self._placeholder
+        if not image:
+            return self._placeholder
+        # Like the body's images: only absolute http(s) URLs can go through a proxy.
+        return self.options.image_url(image) if image.startswith(("http:", "https:")) else image
 
     def body(self, html: str) -> str:
         """The article body with image URLs mapped through the configured image proxy."""
-        return self._rewrite(html, self.options.image_url) if html else ""
+        if not _HAS_IMAGES.search(html):  # no parse and re-serialize for text-only bodies
+            return html
+        return self._rewrite(html, self.options.image_url)
 
     def _crumbs(self, crumbs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(title, self.url(folder)) for title, folder in crumbs]
 
-    def _entry(self, e: Entry) -> dict[str, Any]:
+    def _entry(self, e: Entry) -> SimpleNamespace:
+        # Attributes, not dict keys: Jinja tries getattr first, and a miss costs an exception.
         a = e.article
-        return {
-            "href": self.url(e.folder),
-            "title": a.title,
-            "iso": e.iso,
-            "display": e.display,
-            "source": a.source,
-            "source_href": self.url(e.source_folder),
-            "channel": a.channel,
-            "channel_href": self.url(e.channel_folder),
-            "group": a.group,
-            "group_href": self.url(e.group_folder),
-        }
+        return SimpleNamespace(
+            href=self.url(e.folder),
+            title=a.title,
+            iso=e.iso,
+            display=e.display,
+            source=a.source,
+            source_href=self.url(e.source_folder),
+            channel=a.channel,
+            channel_href=self.url(e.channel_folder),
+            group=a.group,
+            group_href=self.url(e.group_folder),
+        )
 
     def card(self, e: Entry) -> Markup:
         return Markup(

@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
-
-from selectolax.lexbor import LexborHTMLParser
 
 __all__ = ["excerpt", "xml_safe"]
 
 _SPACE = re.compile(r"\s+")
+_HIDDEN = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>|<[^>]*$")  # a tag, or one cut off at the end of the slice
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 # Characters XML 1.0 forbids; feeds sometimes carry them and one would break the Atom file.
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def excerpt(html: str, limit: int) -> str:
-    """The first ``limit`` characters of the body's visible text, cut with "…"."""
+    """The first ``limit`` characters of the body's visible text, cut with "…".
+
+    The body is already sanitized, so stripping tags from its head with regular expressions
+    is enough, and several times faster than parsing it at 50,000 articles.
+    """
     if not html:
         return ""
-    tree = LexborHTMLParser(html)
-    for node in tree.css("script, style, noscript, template"):
-        node.decompose()
-    root = tree.body or tree.root
-    text = _SPACE.sub(" ", root.text(separator=" ") if root else "").strip()
+    # Markup outweighs text; a window of 12x the limit holds enough text in practice.
+    head = _HIDDEN.sub(" ", _COMMENT.sub(" ", html[: limit * 12 + 200]))
+    text = _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", head))).strip()
     if len(text) <= limit:
+        if len(head) < len(html) and len(text) < limit:  # markup-heavy: look at all of it
+            return _whole(html, limit)
         return text
     return text[:limit].rstrip() + "…"
+
+
+def _whole(html: str, limit: int) -> str:
+    head = _HIDDEN.sub(" ", _COMMENT.sub(" ", html))
+    text = _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", head))).strip()
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
 def xml_safe(text: str) -> str:
