@@ -326,15 +326,21 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(".*.tmp"):  # left by a killed run; we hold the run lock
         stale.unlink(missing_ok=True)
-    for old in store.targets():  # settings changed: the old target's records are dead weight
-        if old.split(":", 1)[0] == target and old != state_name:
-            store.forget_target(old)
+    # A post keeps the file it was first written to, even when the store later renamed its
+    # article (a feed that changed every guid) or the settings changed the target's name.
+    known_files: dict[tuple[str, str], str] = {}
+    for old in store.targets():
+        if old.split(":", 1)[0] == target:
+            known_files.update(store.written_files(old))
+            if old != state_name:  # settings changed: the old records are dead weight
+                store.forget_target(old)
     summary = PublishSummary(target=target, out_dir=out_dir)
     written: list[tuple[str, str, str, str]] = []
     dirty = False
     names_seen: set[str] = set()
     for article in store.pending(state_name):
         name, text = renderer(article)
+        name = known_files.get((article.feed_key, article.article_id), name)
         if name in names_seen:  # two articles, one file: a bug, never silently overwrite
             raise RuntimeError(f"two articles map to the same file {name}")
         names_seen.add(name)
