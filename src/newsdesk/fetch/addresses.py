@@ -14,11 +14,12 @@ Both are applied by the transport to the address actually connected to (see
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+
+from newsdesk.netaddr import IPAddress, is_private_address
 
 __all__ = [
     "AddressGuard",
@@ -31,12 +32,7 @@ __all__ = [
     "is_private_address",
 ]
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 AddressPolicy = Callable[[IPAddress], bool]
-
-# NAT64's well-known prefix carries an IPv4 address in its last 32 bits.
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-
 
 class AddressRefused(Exception):
     """The guard refused an address; the message is the per-feed error text."""
@@ -45,33 +41,6 @@ class AddressRefused(Exception):
 def allow_any_address(ip: IPAddress) -> bool:
     """The default address policy: feeds may live anywhere, the LAN included."""
     return True
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address tunnels to, if any (mapped, 6to4, NAT64, compat)."""
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip.sixtofour is not None:
-        return ip.sixtofour
-    if ip.teredo is not None:
-        return ip.teredo[1]
-    if ip in _NAT64 or (int(ip) >> 32 == 0 and int(ip) > 1):
-        # ``::a.b.c.d`` (deprecated IPv4-compatible) and NAT64 both reach a.b.c.d.
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
-
-
-def is_private_address(ip: IPAddress) -> bool:
-    """True for anything that is not a globally routable unicast address.
-
-    Covers loopback, RFC 1918, link-local, CGNAT (100.64/10), ULA (fc00::/7), multicast,
-    unspecified and reserved ranges, and IPv6 forms that tunnel to such an IPv4 address.
-    """
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = _embedded_ipv4(ip)
-        if embedded is not None:
-            return is_private_address(embedded)
-    return not ip.is_global or ip.is_multicast
 
 
 @dataclass

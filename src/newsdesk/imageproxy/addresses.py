@@ -13,19 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from newsdesk.netaddr import IPAddress, why_not_public
+
 __all__ = ["AddressPolicy", "IPAddress", "ip_from_host"]
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-# Ranges `is_global` misses or gets wrong on some Python versions; listed to be explicit.
-_REFUSED_V4 = tuple(ipaddress.ip_network(n) for n in (
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-    "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
-    "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
-))
-_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
-_V4_COMPAT = ipaddress.ip_network("::/96")
-
 
 @dataclass(frozen=True)
 class AddressPolicy:
@@ -41,38 +31,7 @@ class AddressPolicy:
         """Why ``ip`` is refused (``"loopback"``, ``"private"``…), or None when allowed."""
         if any(ip in net for net in self.allow if net.version == ip.version):
             return None
-        return _why_not_public(ip)
-
-
-def _why_not_public(ip: IPAddress) -> str | None:
-    if isinstance(ip, ipaddress.IPv6Address) and not (ip.is_loopback or ip.is_unspecified):
-        embedded = _embedded_v4(ip)
-        if embedded is not None:
-            # ::ffff:127.0.0.1 and friends reach the IPv4 host: judge that host.
-            return _why_not_public(embedded)
-    for name in ("unspecified", "loopback", "link_local", "multicast", "reserved", "private"):
-        if getattr(ip, f"is_{name}"):
-            return name.replace("_", "-")
-    if isinstance(ip, ipaddress.IPv4Address):
-        if ip in ipaddress.ip_network("100.64.0.0/10"):
-            return "cgnat"
-        if any(ip in net for net in _REFUSED_V4):
-            return "reserved"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
-        return "site-local"
-    return None if ip.is_global else "non-global"
-
-
-def _embedded_v4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip.sixtofour is not None:
-        return ip.sixtofour
-    if ip.teredo is not None:
-        return ip.teredo[1]  # the client address; the server one is public by design
-    if ip in _V4_COMPAT or any(ip in net for net in _NAT64):
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
+        return why_not_public(ip)
 
 
 def ip_from_host(host: str) -> IPAddress | None:
