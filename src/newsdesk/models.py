@@ -107,7 +107,7 @@ class ParsedFeed:
 
 @dataclass(frozen=True)
 class Article:
-    """A processed article, as stored. Image URLs are the originals: proxies are added at publish."""
+    """A processed article, as stored. Image URLs are originals: proxies are added at publish."""
 
     feed_key: str
     article_id: str  # stable within the feed: guid, else link, else content hash

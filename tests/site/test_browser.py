@@ -25,6 +25,8 @@ from newsdesk.publish.site.paths import article_id
 from newsdesk.publish.site.search import pagefind_executable
 from tests.support.httpserver import LocalServer, Reply, Request
 
+pytest.importorskip("websockets.sync.client", reason="browser tests drive Chromium over websockets")
+
 from .cdp import Chromium, Page
 from .samples import metadata_only, new_article, sample_articles, sample_feeds, sample_options
 

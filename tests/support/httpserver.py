@@ -12,6 +12,7 @@ A handler gets a ``Request`` and returns a ``Reply``, or writes to ``req.wfile``
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,10 +77,7 @@ class LocalServer:
                     )
                     seen.append(req)
                     handler = outer._routes.get(route) or outer._routes.get(self.path)
-                if handler is None:
-                    reply = Reply(404, b"not found")
-                else:
-                    reply = handler(req)
+                reply = Reply(404, b"not found") if handler is None else handler(req)
                 if reply is Reply.RAW:
                     self.close_connection = True
                     return
@@ -89,10 +87,8 @@ class LocalServer:
                     self.send_header(k, v)
                 self.end_headers()
                 if self.command != "HEAD" and reply.status not in (204, 304):
-                    try:
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                         self.wfile.write(reply.body)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass
 
             do_GET = do_POST = do_HEAD = _serve
 
