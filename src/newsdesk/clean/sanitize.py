@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -138,15 +139,25 @@ def _srcset_safe(value: str) -> bool:
     return not any(has_unsafe_scheme(url) for url in srcset_urls(value))
 
 
+# Set when the attribute filter dropped something during the current clean() call.
+_dropped: ContextVar[bool] = ContextVar("_dropped", default=False)
+
+
 def _make_filter(iframe_hosts: frozenset[str]) -> Callable[[str, str, str], str | None]:
-    def attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    def keep(tag: str, attr: str, value: str) -> bool:
         if is_script_url(value):  # in any attribute: data-href, title, width, …
-            return None
+            return False
         if attr == "srcset":
-            return value if _srcset_safe(value) else None
+            return _srcset_safe(value)
         if tag == "iframe" and attr == "src":
-            return value if iframe_src_allowed(value, iframe_hosts) else None
-        return value
+            return iframe_src_allowed(value, iframe_hosts)
+        return True
+
+    def attribute_filter(tag: str, attr: str, value: str) -> str | None:
+        if keep(tag, attr, value):
+            return value
+        _dropped.set(True)
+        return None
 
     return attribute_filter
 
@@ -175,7 +186,15 @@ _IFRAME_CONTENT = re.compile(r"(<iframe\b[^>]*>).*?(</iframe>)", re.DOTALL)
 
 def sanitize(html: str, iframe_hosts: frozenset[str] = IFRAME_HOSTS) -> str:
     """Sanitize an HTML fragment with the allowlist above."""
-    out: str = _cleaner(iframe_hosts).clean(html)
+    token = _dropped.set(False)
+    try:
+        out: str = _cleaner(iframe_hosts).clean(html)
+        if _dropped.get():
+            # Dropping an attribute makes ammonia reorder the rest; a second pass settles
+            # the order, so that cleaning clean output changes nothing (idempotence).
+            out = _cleaner(iframe_hosts).clean(out)
+    finally:
+        _dropped.reset(token)
     if "<iframe" in out:
         out = _IFRAME_CONTENT.sub(r"\1\2", out)
     return out

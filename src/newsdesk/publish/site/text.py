@@ -8,7 +8,10 @@ import re
 __all__ = ["excerpt", "xml_safe"]
 
 _SPACE = re.compile(r"\s+")
-_HIDDEN = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+# Not prose: code blocks make noisy card excerpts, and the rest is never visible.
+_HIDDEN = re.compile(
+    r"<(script|style|noscript|template|pre)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
 _TAG = re.compile(r"<[^>]*>|<[^>]*$")  # a tag, or one cut off at the end of the slice
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 # Characters XML 1.0 forbids; feeds sometimes carry them and one would break the Atom file.
