@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(BIN)/newsdesk demo --out demo-output
 
 test: $(STAMP)
+	@bash scripts/install-test-tools.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

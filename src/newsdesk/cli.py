@@ -301,12 +301,27 @@ def demo(out_dir: Path, serve: bool, port: int) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show every feed's health: last success, last error, error streak, items."""
+    import random
+
+    from newsdesk.schedule import PollState, first_due
+    from newsdesk.watch import policy_from_config
+
     config = _load(ctx)
     with _open_store(config) as store:
         states = store.feed_states()
+    from dataclasses import replace
+
+    policy = replace(policy_from_config(config), jitter=0.0)
+    now = datetime.now(UTC)
     rows = []
     for s in config.sources:
         st = states.get(s.key)
+        paused = bool(st and (st.disabled or st.error_streak >= config.watch.pause_after))
+        poll = PollState(s.key, error_streak=st.error_streak if st else 0, paused=paused)
+        # Without jitter: the time `newsdesk watch` aims for, give or take 10%.
+        next_poll = None if paused else first_due(
+            poll, last_attempt=st.last_attempt if st else None, now=now,
+            policy=policy, rng=random.Random()).replace(microsecond=0)
         rows.append({
             "url": s.url, "key": s.key, "group": s.group, "source": s.source,
             "channel": s.channel,
@@ -315,21 +330,28 @@ def status(ctx: click.Context, as_json: bool) -> None:
             "last_error": st.last_error if st else None,
             "error_streak": st.error_streak if st else 0,
             "items": st.items if st else 0,
-            "paused": bool(st and (st.disabled
-                                   or st.error_streak >= config.watch.pause_after)),
+            "paused": paused,
+            "next_poll": next_poll.isoformat() if next_poll else None,
         })
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{len(rows)} feeds", title_justify="left")
-    for col in ("feed", "last success", "streak", "items", "last error"):
+    for col in ("feed", "last success", "last error", "streak", "items", "next poll"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        streak = str(r["error_streak"]) + (" paused" if r["paused"] else "")
         table.add_row(f"{r['group']} › {r['source']} › {r['channel']}",
-                      r["last_success"] or "never", streak, str(r["items"]),
-                      r["last_error"] or "")
+                      _short_time(r["last_success"]) or "never", r["last_error"] or "",
+                      str(r["error_streak"]), str(r["items"]),
+                      "paused" if r["paused"] else _short_time(r["next_poll"]))
     out.print(table)
+
+
+def _short_time(iso: str | None) -> str:
+    """ISO timestamp → '2026-11-26 06:02 UTC' for tables (JSON keeps the full value)."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @main.group()

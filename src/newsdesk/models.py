@@ -102,7 +102,13 @@ class ParsedFeed:
     encoding: str = "utf-8"
     entries: tuple[Entry, ...] = ()
     warnings: tuple[str, ...] = ()
+    # What the feed says about its own rhythm, for the scheduler (RSS ttl, skipHours/Days,
+    # the syndication module's sy:updatePeriod / sy:updateFrequency).
     ttl_minutes: int | None = None
+    skip_hours: frozenset[int] = frozenset()
+    skip_days: frozenset[str] = frozenset()
+    update_period: str | None = None
+    update_frequency: int | None = None
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ class FeedOutcome:
     filtered: int = 0
     warnings: tuple[str, ...] = ()
     remapped: int = 0
-    ttl_minutes: int | None = None  # the feed's own <ttl>, for the scheduler
+    hints: Any = None  # schedule.FeedHints from the parsed feed, for `watch`
     retry_after: float | None = None
 
     @property
@@ -238,7 +238,15 @@ async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
     return FeedOutcome(source, "ok", entries=len(parsed.entries), new=report.new,
                        updated=report.updated, unchanged=report.unchanged, filtered=filtered,
                        warnings=tuple(parsed.warnings), remapped=report.remapped,
-                       ttl_minutes=parsed.ttl_minutes)
+                       hints=_hints(parsed))
+
+
+def _hints(parsed: Any) -> Any:
+    from newsdesk.schedule import FeedHints
+
+    return FeedHints(ttl_minutes=parsed.ttl_minutes, update_period=parsed.update_period,
+                     update_frequency=parsed.update_frequency,
+                     skip_hours=parsed.skip_hours, skip_days=parsed.skip_days)
 
 
 def _filter(config: Config, source: FeedSource,

@@ -19,7 +19,6 @@ from rich.console import Console
 from newsdesk import pipeline
 from newsdesk.config import Config
 from newsdesk.schedule import (
-    FeedHints,
     Outcome,
     PollState,
     SchedulePolicy,
@@ -84,8 +83,7 @@ async def run_cycle(config: Config, store: Any, keys: list[str], *,
         if code != 0:
             log.warning("after_publish failed", extra={"command": command, "status": code,
                                                        "output": output[-2000:]})
-    return {o.source.key: Outcome(ok=not o.failed, retry_after=o.retry_after,
-                                  hints=FeedHints(ttl_minutes=o.ttl_minutes))
+    return {o.source.key: Outcome(ok=not o.failed, retry_after=o.retry_after, hints=o.hints)
             for o in outcomes}
 
 

@@ -200,3 +200,16 @@ def test_json_feed_1_1() -> None:
 def test_json_feed_with_utf8_bom_is_read() -> None:
     body = JSON11.replace('"J"', '"中文"').encode("utf-8-sig")
     assert parse_feed(body, URL).title == "中文"
+
+
+def test_schedule_hints_read_from_channel() -> None:
+    body = (b'<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">'
+            b"<channel><title>t</title><ttl>60</ttl><skipHours><hour>1</hour><hour>25</hour>"
+            b"<hour>2</hour></skipHours><skipDays><day>sunday</day><day>Funday</day></skipDays>"
+            b"<sy:updatePeriod>Hourly</sy:updatePeriod><sy:updateFrequency>2"
+            b"</sy:updateFrequency></channel></rss>")
+    feed = parse_feed(body, "http://example.com/feed")
+    assert feed.ttl_minutes == 60
+    assert feed.skip_hours == frozenset({1, 2})
+    assert feed.skip_days == frozenset({"Sunday"})
+    assert (feed.update_period, feed.update_frequency) == ("hourly", 2)

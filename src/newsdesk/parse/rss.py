@@ -25,7 +25,9 @@ _PREFIXES = {
     NS.ITUNES: "itunes",
     NS.FEEDBURNER: "feedburner",
     NS.RDF: "rdf",
+    "http://purl.org/rss/1.0/modules/syndication/": "sy",
 }
+_DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _KEYS: dict[str, str] = {}  # Clark tag -> key; tags repeat, so lookups are cached
 
 
@@ -54,7 +56,9 @@ def map_rss(root: Element, url: str, notes: Notes) -> ParsedFeed:
     # RSS 2.0 keeps items in <channel>; RSS 1.0 and broken feeds put them beside it.
     items = [c for c in root if isinstance(c.tag, str) and _key(c.tag) == "item"]
     title = link = None
-    ttl = None
+    ttl = period = frequency = None
+    skip_hours: set[int] = set()
+    skip_days: set[str] = set()
     if channel is not None:
         items = [c for c in channel if isinstance(c.tag, str) and _key(c.tag) == "item"] + items
         for child in channel:
@@ -69,8 +73,23 @@ def map_rss(root: Element, url: str, notes: Notes) -> ParsedFeed:
                 link = resolve(url, child.get("href"))
             elif key == "ttl":
                 ttl = _minutes(text_of(child), notes)
+            elif key == "skipHours":
+                skip_hours = {int(h) for h in _texts(child) if h.isdigit() and int(h) < 24}
+            elif key == "skipDays":
+                skip_days = {d.capitalize() for d in _texts(child) if d.lower() in _DAYS}
+            elif key == "sy:updatePeriod":
+                period = text_of(child).strip().lower() or None
+            elif key == "sy:updateFrequency":
+                value = text_of(child).strip()
+                frequency = int(value) if value.isdigit() and len(value) < 6 else None
     entries = tuple(_entry(item, url, notes) for item in items)
-    return ParsedFeed(format=fmt, title=title or "", link=link, entries=entries, ttl_minutes=ttl)
+    return ParsedFeed(format=fmt, title=title or "", link=link, entries=entries, ttl_minutes=ttl,
+                      skip_hours=frozenset(skip_hours), skip_days=frozenset(skip_days),
+                      update_period=period, update_frequency=frequency)
+
+
+def _texts(parent: Element) -> list[str]:
+    return [text_of(c).strip() for c in parent if isinstance(c.tag, str)]
 
 
 def _is_alternate(link: Element) -> bool:
