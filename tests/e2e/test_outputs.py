@@ -110,7 +110,7 @@ def test_watch_stops_cleanly_on_sigterm(server: LocalServer, write_config,
         assert time.monotonic() < deadline and proc.poll() is None
         time.sleep(0.1)
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=30)
+    _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     # The lock is released: a run can start right away.
     assert run_cli("run", "-c", str(cfg)).exit_code == 0
