@@ -472,8 +472,11 @@ def watch(ctx: click.Context, once: bool) -> None:
 @main.command()
 @_config_option
 @click.option("--full", is_flag=True, help="Rebuild every page, ignoring the incremental state.")
+@click.option("--search/--no-search", default=None,
+              help="Force (or skip) rebuilding the search index this time; by default it "
+                   "follows site.search and site.search_interval.")
 @click.pass_context
-def build(ctx: click.Context, full: bool) -> None:
+def build(ctx: click.Context, full: bool, search: bool | None) -> None:
     """Build the standalone static site into `site.out_dir` (default ./public).
 
     Incremental: only pages whose content changed are rewritten.
@@ -482,7 +485,7 @@ def build(ctx: click.Context, full: bool) -> None:
 
     config = _load(ctx)
     with _open_store(config) as store:
-        report = build_from_store(config, store, full=full)
+        report = build_from_store(config, store, full=full, search=search)
     out.print(f"site: {report.pages_written} page(s) written, {report.pages_unchanged} unchanged, "
               f"{report.pages_deleted} deleted, {report.articles} articles in "
               f"{report.seconds:.2f}s → {config.site.out_dir}", highlight=False)

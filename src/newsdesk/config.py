@@ -75,6 +75,10 @@ class SiteSettings:
     per_page: int = 30
     theme_dir: Path | None = None
     listen: str = "127.0.0.1:8080"
+    search: bool = True  # build a Pagefind index
+    # Re-index at most this often (seconds). Pagefind re-reads the whole site: 25 s at
+    # 50,000 articles, so big sites index on a slower beat than they build. 0 = every build.
+    search_interval: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -270,7 +274,7 @@ def _site_settings(v: _Validator, raw: Any, parent: Mapping, base_dir: Path) -> 
         return SiteSettings(out_dir=base_dir / "public")
     v.check(isinstance(raw, Mapping), parent, "site", "must be a mapping")
     v.known_keys(raw, {"out_dir", "title", "base_url", "base_path", "per_page", "theme_dir",
-                  "listen"},
+                  "listen", "search", "search_interval"},
                  "site")
     theme = v.optional_string(raw, "theme_dir")
     base_path = v.string(raw, "base_path", "/")
@@ -284,6 +288,8 @@ def _site_settings(v: _Validator, raw: Any, parent: Mapping, base_dir: Path) -> 
         per_page=v.integer(raw, "per_page", 30, minimum=1),
         theme_dir=_resolve(base_dir, theme) if theme else None,
         listen=v.string(raw, "listen", "127.0.0.1:8080"),
+        search=v.boolean(raw, "search", True),
+        search_interval=v.duration(raw, "search_interval", 0.0, allow_zero=True),
     )
 
 
@@ -314,11 +320,11 @@ def _sources(
     options: dict[tuple[str, str], SourceOptions] = {}
     seen: dict[str, str] = {}
     for group, source_map in groups.items():
-        group_name = v.name(groups, group, "group")
+        group_name = v.name(group)
         v.check(isinstance(source_map, Mapping), groups, group,
                 f"group {group_name!r} must be a mapping of sources")
         for source, channels in source_map.items():
-            source_name = v.name(source_map, source, "source")
+            source_name = v.name(source)
             v.check(isinstance(channels, Mapping), source_map, source,
                     f"source {source_name!r} must be a mapping of channels to feed URLs")
             opts = _source_options(v, channels)
@@ -327,7 +333,7 @@ def _sources(
             for channel, spec in channels.items():
                 if channel in SOURCE_OPTION_KEYS:
                     continue
-                channel_name = v.name(channels, channel, "channel")
+                channel_name = v.name(channel)
                 feed = _feed(v, channels, channel, spec, rsshub=rsshub, image_proxy=image_proxy,
                              timezone=timezone, group=group_name, source=source_name,
                              channel_name=channel_name)
@@ -458,10 +464,10 @@ class _Validator:
                 raise self.error(mapping, key, f"unknown key in {where}"
                                  + (f" (did you mean {hint!r}?)" if hint else ""))
 
-    def name(self, mapping: Mapping, key: Any, kind: str) -> str:
+    def name(self, key: Any) -> str:
         # YAML reads `36` or `null` as non-strings; a category name is always text.
-        if key is None:
-            raise self.error(mapping, key, f"a {kind} needs a name")
+        if key is None:  # `null:` (or `~:`) as a name: keep the word the user most likely wrote
+            return "null"
         if isinstance(key, bool):
             return "true" if key else "false"
         return str(key)
@@ -530,14 +536,16 @@ class _Validator:
         unit = (match.group(2) or "").upper().replace("I", "").rstrip("B") or ""
         return int(float(match.group(1)) * _SIZE_UNITS[unit])
 
-    def duration(self, m: Mapping, key: str, default: float) -> float:
+    def duration(self, m: Mapping, key: str, default: float, *,
+                 allow_zero: bool = False) -> float:
         if key not in m:
             return default
         value = m[key]
-        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        floor = 0 if allow_zero else 1e-9
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= floor:
             return float(value)
         match = _DURATION_RE.match(str(value))
-        if not match or float(match.group(1)) <= 0:
+        if not match or float(match.group(1)) < floor:
             raise self.error(m, key, f"must be a duration such as 30m, 2h or 90s, got {value!r}")
         return float(match.group(1)) * _DURATION_UNITS[(match.group(2) or "").lower()]
 

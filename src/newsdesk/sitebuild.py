@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.console import Console
@@ -12,7 +13,22 @@ from newsdesk.models import Article
 __all__ = ["build_from_store", "serve_site", "site_options"]
 
 
-def site_options(config: Config, *, full: bool = False) -> Any:
+def search_due(config: Config, *, forced: bool = False) -> bool:
+    """Whether this build should (re)build the search index (``site.search_interval``)."""
+    site = config.site
+    if forced or (site.search and site.search_interval <= 0):
+        return site.search or forced
+    if not site.search:
+        return False
+    bundle = site.out_dir / "pagefind" / "pagefind.js"
+    try:
+        age = time.time() - bundle.stat().st_mtime
+    except FileNotFoundError:
+        return True
+    return age >= site.search_interval
+
+
+def site_options(config: Config, *, full: bool = False, search: bool | None = None) -> Any:
     from newsdesk.pipeline import image_url_for
     from newsdesk.publish.site import SiteOptions
 
@@ -28,10 +44,12 @@ def site_options(config: Config, *, full: bool = False) -> Any:
         theme_dir=config.site.theme_dir,
         timezone=config.timezone,
         force=full,
+        search=search_due(config) if search is None else search,
     )
 
 
-def build_from_store(config: Config, store: Any, *, full: bool = False) -> Any:
+def build_from_store(config: Config, store: Any, *, full: bool = False,
+                     search: bool | None = None) -> Any:
     """Build ``site.out_dir`` from the stored articles and feed health."""
     from newsdesk.publish.site import FeedHealth, build_site
 
@@ -50,7 +68,8 @@ def build_from_store(config: Config, store: Any, *, full: bool = False) -> Any:
         return str(store.load_html(article))
 
     return build_site(config.site.out_dir, articles=store.iter_articles(with_html=False),
-                      load_html=load_html, feeds=feeds, options=site_options(config, full=full))
+                      load_html=load_html, feeds=feeds,
+                      options=site_options(config, full=full, search=search))
 
 
 def serve_site(config: Config, listen: str, *, console: Console) -> None:
