@@ -87,3 +87,19 @@ def test_search_interval_zero_allowed(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "absent.yaml")
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("fetch:\n  user_agent: 新闻 bot\n", 2, "ASCII"),
+    ("groups:\n  g:\n    s:\n      c: {url: http://x/, referer: http://例え.jp/}\n", 4, "ASCII"),
+    ("fetch:\n  max_bytes: 0KB\n", 2, "size"),
+    ("fetch:\n  max_bytes: 0.5\n", 2, "size"),
+    ("fetch:\n  read_timeout: .nan\n", 2, "positive"),
+    ("groups:\n  g:\n    s:\n      include: ['ok']\n      exclude: ['(bad']\n"
+     "      c: http://x/\n", 5, "exclude"),
+])
+def test_values_that_would_fail_mid_run_are_config_errors(text: str, line: int, words: str,
+                                                          tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        _parse(text, tmp_path)
+    assert f"newsdesk.yaml:{line}:" in str(err.value) and words in str(err.value)

@@ -206,7 +206,7 @@ def _config_option(f: Any) -> Any:
 
 @main.command()
 @_config_option
-@click.option("--wait", type=float, default=0, metavar="SECONDS",
+@click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SECONDS",
               help="If another run holds the lock, wait up to this long instead of refusing.")
 @click.option("--full", is_flag=True, help="Re-render every post (after changing the template).")
 @click.pass_context
@@ -235,7 +235,7 @@ def run(ctx: click.Context, wait: float, full: bool) -> None:
 
 @main.command()
 @_config_option
-@click.option("--wait", type=float, default=0, metavar="SECONDS",
+@click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SECONDS",
               help="Wait up to this long for another run's lock.")
 @click.pass_context
 def fetch(ctx: click.Context, wait: float) -> None:

@@ -265,7 +265,7 @@ def _fetch_settings(v: _Validator, raw: Any, parent: Mapping) -> FetchSettings:
         max_bytes=v.size(raw, "max_bytes", d.max_bytes),
         retries=v.integer(raw, "retries", d.retries, minimum=0),
         max_redirects=v.integer(raw, "max_redirects", d.max_redirects, minimum=0),
-        user_agent=v.optional_string(raw, "user_agent"),
+        user_agent=v.header(raw, "user_agent"),
     )
 
 
@@ -366,12 +366,11 @@ def _source_options(v: _Validator, channels: Mapping) -> SourceOptions:
             check_selectors(getattr(options, key))
         except ValueError as exc:
             raise v.error(channels, key, str(exc)) from None
-    if options.include or options.exclude:
+    for key in ("include", "exclude"):  # separately, so the error names the right line
         try:
-            compile_rules(options.include, options.exclude)
+            compile_rules(getattr(options, key), ())
         except ValueError as exc:
-            raise v.error(channels, "include" if "include" in channels else "exclude",
-                          str(exc)) from None
+            raise v.error(channels, key, str(exc)) from None
     return options
 
 
@@ -387,8 +386,8 @@ def _feed(v: _Validator, channels: Mapping, channel: Any, spec: Any, *, rsshub: 
         v.known_keys(spec, _CHANNEL_KEYS, f"channel {channel_name!r}")
         v.check("url" in spec, channels, channel, f"channel {channel_name!r} needs a `url`")
         url = v.string(spec, "url", "")
-        user_agent = v.optional_string(spec, "user_agent")
-        referer = v.optional_string(spec, "referer")
+        user_agent = v.header(spec, "user_agent")
+        referer = v.header(spec, "referer")
         tz = v.timezone(spec, "timezone", timezone)
         if "image_proxy" in spec:
             value = spec["image_proxy"]
@@ -484,6 +483,14 @@ class _Validator:
         value = self.string(m, key, "")
         return value or None
 
+    def header(self, m: Mapping, key: str) -> str | None:
+        """A value sent as an HTTP header: ASCII only (write other text percent-encoded)."""
+        value = self.optional_string(m, key)
+        if value is not None and (not value.isascii() or any(c in value for c in "\r\n")):
+            raise self.error(m, key, "must be ASCII on one line (it is sent as an HTTP header; "
+                             "percent-encode other characters)")
+        return value
+
     def string_list(self, m: Mapping, key: str, default: list[str]) -> list[str]:
         if key not in m or m[key] is None:
             return list(default)
@@ -520,7 +527,8 @@ class _Validator:
         if key not in m:
             return default
         value = m[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        if (isinstance(value, bool) or not isinstance(value, int | float)
+                or not 0 < value < float("inf")):  # NaN fails both comparisons
             raise self.error(m, key, f"must be a positive number of seconds, got {value!r}")
         return float(value)
 
@@ -531,10 +539,13 @@ class _Validator:
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return value
         match = _SIZE_RE.match(str(value))
-        if not match:
+        size = 0
+        if match:
+            unit = (match.group(2) or "").upper().replace("I", "").rstrip("B") or ""
+            size = int(float(match.group(1)) * _SIZE_UNITS[unit])
+        if size < 1:
             raise self.error(m, key, f"must be a size such as 10MB or 500KB, got {value!r}")
-        unit = (match.group(2) or "").upper().replace("I", "").rstrip("B") or ""
-        return int(float(match.group(1)) * _SIZE_UNITS[unit])
+        return size
 
     def duration(self, m: Mapping, key: str, default: float, *,
                  allow_zero: bool = False) -> float:
@@ -542,7 +553,8 @@ class _Validator:
             return default
         value = m[key]
         floor = 0 if allow_zero else 1e-9
-        if isinstance(value, int | float) and not isinstance(value, bool) and value >= floor:
+        if (isinstance(value, int | float) and not isinstance(value, bool)
+                and floor <= value < float("inf")):
             return float(value)
         match = _DURATION_RE.match(str(value))
         if not match or float(match.group(1)) < floor:

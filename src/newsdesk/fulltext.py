@@ -40,6 +40,7 @@ __all__ = [
     "apply_selectors",
     "check_selectors",
     "extract_article",
+    "extract_page",
     "fetch_full_text",
     "looks_truncated",
 ]
@@ -207,6 +208,19 @@ def _decode(body: bytes, content_type: str | None) -> str:
 
 # -- fetching ----------------------------------------------------------------------------
 
+def extract_page(body: bytes, content_type: str | None, url: str, *,
+                 keep: Sequence[str] = (), drop: Sequence[str] = ()) -> str | None:
+    """The article HTML of a downloaded page (absolute URLs, not yet sanitized), or None.
+
+    For callers that download pages themselves (the pipeline uses the feed fetcher, with
+    its address checks, caps and per-host limits). Raises ValueError for a non-HTML page.
+    """
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime and mime not in _HTML_TYPES:
+        raise ValueError(f"not an HTML page ({mime})")
+    return _content(_decode(body, content_type), url, keep, drop)
+
+
 class _PageError(Exception):
     """Why a page was not usable; caught in fetch_full_text and logged once."""
 
@@ -260,7 +274,7 @@ async def fetch_full_text(
         return _failed(url, f"timed out after {timeout:g}s")
     except _PageError as exc:
         return _failed(url, str(exc))
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         return _failed(url, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
     try:
         content = await asyncio.to_thread(_content, html, final_url, keep, drop)

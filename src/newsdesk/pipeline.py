@@ -18,9 +18,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from newsdesk.config import USE_PROXY_SERVER, Config
-from newsdesk.errors import ParseError
+from newsdesk.errors import ParseError, StoreError
 from newsdesk.models import Article, FeedSource, FetchResult
 
 __all__ = [
@@ -159,7 +160,7 @@ async def fetch_and_store_async(config: Config, store: Any, *, now: datetime | N
     async with client:
         async def consume() -> None:
             while (result := await queue.get()) is not None:
-                outcome = await _ingest(config, store, client, result, now)
+                outcome = await _ingest_guarded(config, store, client, result, now)
                 outcomes[result.source.key] = outcome
                 hook.feed_done(outcome)
 
@@ -191,6 +192,23 @@ def fetch_options(config: Config) -> Any:
     return FetchOptions(**kwargs)
 
 
+async def _ingest_guarded(config: Config, store: Any, client: Any, result: FetchResult,
+                          now: datetime | None) -> FeedOutcome:
+    """``_ingest``, with any unexpected error confined to its feed (the store's own errors
+    still stop the run: without a working store nothing else can be saved either)."""
+    try:
+        return await _ingest(config, store, client, result, now)
+    except StoreError:
+        raise
+    except Exception as exc:
+        source = result.source
+        log.exception("feed processing failed", extra={"feed": source.url})
+        error = f"internal error while processing the feed: {type(exc).__name__}: {exc}"
+        store.record_failure(source.key, status=result.status, error=error[:500],
+                             now=now or datetime.now(UTC))
+        return FeedOutcome(source, "failed", error=error)
+
+
 async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
                   now: datetime | None) -> FeedOutcome:
     """One fetched feed into the store. Per-feed problems become outcomes, never exceptions."""
@@ -212,8 +230,10 @@ async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
     from newsdesk.process import process_feed
 
     try:
-        parsed = parse_feed(result.body or b"", result.final_url or source.url,
-                            result.content_type)
+        # Parsing and cleaning are CPU-bound: off the event loop, so that the fetches still
+        # in flight keep reading (and do not run into their deadlines meanwhile).
+        parsed = await asyncio.to_thread(parse_feed, result.body or b"",
+                                         result.final_url or source.url, result.content_type)
     except ParseError as exc:
         error = f"unreadable feed: {exc}"
         store.record_failure(source.key, status=result.status, error=error, now=when)
@@ -228,9 +248,10 @@ async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
             replace(e, content_html=apply_selectors(e.content_html, options.keep, options.drop))
             if e.content_html else e
             for e in parsed.entries))
-    articles = process_feed(parsed, source, now=when)
+    articles = await asyncio.to_thread(process_feed, parsed, source, now=when)
     if options.full_text:
-        articles = await _with_full_text(store, client, config, source, parsed, articles, when)
+        articles = await _with_full_text(store, client, config, source,
+                                         result.final_url or source.url, parsed, articles, when)
     kept, filtered = _filter(config, source, articles)
     report = store.save_feed(source.key, etag=result.etag, last_modified=result.last_modified,
                              status=result.status, articles=kept, now=when)
@@ -263,31 +284,56 @@ def _filter(config: Config, source: FeedSource,
     return kept, len(articles) - len(kept)
 
 
+_FULL_TEXT_PARALLEL = 2  # article pages of one feed fetched at once (usually one host)
+
+
 async def _with_full_text(store: Any, client: Any, config: Config, source: FeedSource,
-                          parsed: Any, articles: list[Article], now: datetime) -> list[Article]:
-    """Replace summaries with the article page's main content, for articles not yet stored."""
-    from newsdesk.fulltext import fetch_full_text
+                          feed_url: str, parsed: Any, articles: list[Article],
+                          now: datetime) -> list[Article]:
+    """Replace summaries with the article page's main content, for articles not yet stored.
+
+    Pages go through the feed fetcher (caps, timeouts, redirect checks). A page on a
+    private address is fetched only from the feed's own host: a public feed must not be
+    able to point newsdesk at the user's network.
+    """
+    from newsdesk.fetch import fetch_one
+    from newsdesk.fulltext import extract_page
     from newsdesk.process import process_entry
 
+    feed_host = urlsplit(feed_url).hostname
+    base = fetch_options(config)
     options = config.options_for(source)
     by_link = {e.link: e for e in parsed.entries if e.link}
-    out: list[Article] = []
-    for article in articles:
+    gate = asyncio.Semaphore(_FULL_TEXT_PARALLEL)
+
+    async def upgrade(article: Article) -> Article:
         entry = by_link.get(article.link or "")
         if entry is None or store.get_article(source.key, article.article_id) is not None:
-            out.append(article)
-            continue
-        html = await fetch_full_text(client, article.link or "", keep=options.keep,
-                                     drop=options.drop, max_bytes=config.fetch.max_bytes,
-                                     timeout=config.fetch.total_timeout)
+            return article
+        link = article.link or ""
+        same_host = urlsplit(link).hostname == feed_host
+        page_options = replace(base, retries=1, public_only=not same_host)
+        page = replace(source, key=link, url=link)
+        async with gate:
+            result = await fetch_one(client, page, None, page_options)
+        html = None
+        if result.error is None and result.body:
+            try:
+                html = await asyncio.to_thread(extract_page, result.body, result.content_type,
+                                               result.final_url or link, keep=options.keep,
+                                               drop=options.drop)
+            except ValueError as exc:
+                result = replace(result, error=str(exc))
         if not html:
-            out.append(article)
-            continue
+            log.warning("full text not used", extra={"feed": source.url, "url": link,
+                                                     "reason": result.error or "no content"})
+            return article
         full = process_entry(replace(entry, content_html=html), source,
                              feed_link=parsed.link, now=now)
         # Keep the feed's identity for the article so reruns don't churn.
-        out.append(replace(full, article_id=article.article_id))
-    return out
+        return replace(full, article_id=article.article_id)
+
+    return list(await asyncio.gather(*(upgrade(a) for a in articles)))
 
 
 # --- publish --------------------------------------------------------------------------
@@ -329,26 +375,27 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
 
     renderer, out_dir = _renderer(config, target)
     state_name = f"{target}:{_fingerprint(config, target)}"
-    if full:
-        store.forget_target(state_name)
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(".*.tmp"):  # left by a killed run; we hold the run lock
         stale.unlink(missing_ok=True)
     # A post keeps the file it was first written to, even when the store later renamed its
     # article (a feed that changed every guid) or the settings changed the target's name.
+    # Read before anything is forgotten, so that no crash or --full can lose the names.
+    old_targets = [t for t in store.targets() if t.split(":", 1)[0] == target]
     known_files: dict[tuple[str, str], str] = {}
-    for old in store.targets():
-        if old.split(":", 1)[0] == target:
-            known_files.update(store.written_files(old))
-            if old != state_name:  # settings changed: the old records are dead weight
-                store.forget_target(old)
+    for old in old_targets:
+        known_files.update(store.written_files(old))
+    owners = {name: key for key, name in known_files.items()}
+    if full:
+        store.forget_target(state_name)
     summary = PublishSummary(target=target, out_dir=out_dir)
     written: list[tuple[str, str, str, str]] = []
     dirty = False
     names_seen: set[str] = set()
     for article in store.pending(state_name):
+        key = (article.feed_key, article.article_id)
         name, text = renderer(article)
-        name = known_files.get((article.feed_key, article.article_id), name)
+        name = known_files.get(key) or _unclaimed(name, key, owners)
         if name in names_seen:  # two articles, one file: a bug, never silently overwrite
             raise RuntimeError(f"two articles map to the same file {name}")
         names_seen.add(name)
@@ -366,7 +413,20 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
         if dirty:
             flush_to_disk()
         store.mark_written(state_name, written)
+    for old in old_targets:  # settings changed: the old records are dead weight now
+        if old != state_name:
+            store.forget_target(old)
     return summary
+
+
+def _unclaimed(name: str, key: tuple[str, str], owners: dict[str, tuple[str, str]]) -> str:
+    """``name``, unless another article already owns that file (an id a feed reused after
+    a migration): then a name salted with this article's key."""
+    if owners.get(name, key) == key:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    salt = hashlib.sha256("\0".join(key).encode()).hexdigest()[:8]
+    return f"{stem}-{salt}{dot}{suffix}" if dot else f"{name}-{salt}"
 
 
 def _renderer(config: Config, target: str) -> tuple[Callable[[Article], tuple[str, str]], Path]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -63,13 +63,29 @@ def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
+# Dates past this far ahead, or before 1971 (epoch-zero defaults), are feed bugs.
+_FUTURE_SLACK = timedelta(days=1)
+_EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+
+
+def _plausible(moment: datetime, now: datetime) -> bool:
+    try:
+        return _EARLIEST <= moment <= now + _FUTURE_SLACK
+    except OverflowError:  # year 9999 with a -14:00 offset and such
+        return False
+
+
 def _published(entry: Entry, source: FeedSource, now: datetime) -> datetime:
     # A feed date without a zone is local time at the source (Asia/Shanghai by default).
-    # ``now`` comes from our own clock: naive means UTC.
-    moment = entry.published or entry.updated
-    if moment is not None:
-        return _aware(moment, ZoneInfo(source.timezone))
-    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    # ``now`` comes from our own clock: naive means UTC. An implausible date (far future,
+    # epoch zero) falls back to the next candidate, then to first-seen time.
+    now = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    for moment in (entry.published, entry.updated):
+        if moment is not None:
+            aware = _aware(moment, ZoneInfo(source.timezone))
+            if _plausible(aware, now):
+                return aware
+    return now
 
 
 def _looks_like_image(url: str) -> bool:

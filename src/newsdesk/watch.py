@@ -97,7 +97,11 @@ def watch_forever(config: Config, store: Any, *, once: bool = False,
 
     async def main() -> int:
         if once:
-            due = scheduler.due(now_fn()) or [s.key for s in config.sources]
+            due = scheduler.due(now_fn())
+            if not due:
+                if console is not None:
+                    console.print("no feed is due yet (see `newsdesk status`)")
+                return 0
             results = await run_cycle(config, store, due, console=console)
             return 1 if any(not r.ok for r in results.values()) else 0
         stop = asyncio.Event()

@@ -216,3 +216,71 @@ def test_site_migration_changing_every_guid_adds_no_duplicates(server: LocalServ
     assert second.exit_code == 0
     assert len(posts(tmp_path)) == 4
     assert "ids changed" in second.output
+
+
+def test_far_future_and_overflowing_dates_do_not_stop_the_run(server: LocalServer, write_config,
+                                                               tmp_path: Path) -> None:
+    feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+            b"<item><title>overflow</title><guid>o1</guid>"
+            b"<pubDate>9999-12-31T23:59:59-14:00</pubDate><description>x</description></item>"
+            b"<item><title>epoch</title><guid>o2</guid><pubDate>Thu, 01 Jan 1970 00:00:00 GMT"
+            b"</pubDate><description>y</description></item></channel></rss>")
+    odd = server.route("/odd", feed, headers={"Content-Type": RSS})
+    fine = server.route("/fine", rss(("正常", "n1")), headers={"Content-Type": RSS})
+    cfg = write_config(f"  g:\n    s:\n      odd: {odd}\n      fine: {fine}\n")
+    result = run_cli("run", "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    texts = list(posts(tmp_path).values())
+    assert len(texts) == 3
+    assert not any("9999" in t or "1970" in t for t in texts)  # first-seen time instead
+
+
+def test_full_text_refuses_a_private_page_on_another_host(server: LocalServer, write_config,
+                                                          tmp_path: Path) -> None:
+    # The feed is on 127.0.0.1; its article link points at 127.0.0.2 (another, private host).
+    other = LocalServer(host="127.0.0.2")
+    with other:
+        other.route("/secret", "<html><body><article><p>" + "内网机密内容。" * 20
+                    + "</p></article></body></html>",
+                    headers={"Content-Type": "text/html; charset=utf-8"})
+        feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+                b"<title>teaser</title><link>" + other.url("/secret").encode() + b"</link>"
+                b"<guid>p1</guid><description>summary only</description></item></channel></rss>")
+        url = server.route("/feed", feed, headers={"Content-Type": RSS})
+        cfg = write_config(f"  g:\n    s:\n      full_text: true\n      c: {url}\n")
+        assert run_cli("run", "-c", str(cfg)).exit_code == 0
+        assert other.requests("/secret") == []
+    text = next(iter(posts(tmp_path).values()))
+    assert "summary only" in text and "内网机密" not in text
+
+
+def test_migrated_posts_keep_their_files_through_full_republish_and_reused_ids(
+        server: LocalServer, write_config, tmp_path: Path) -> None:
+    def feed(req: Request) -> Reply:
+        if req.count == 1:
+            items = [("甲", "old-1"), ("乙", "old-2")]
+        elif req.count == 2:  # site migration: same links, new guids
+            items = [("甲", "new-1"), ("乙", "new-2")]
+        else:  # later, a brand-new item reuses an old guid
+            items = [("甲", "new-1"), ("乙", "new-2"), ("丙", "old-1")]
+        body = rss(*items)
+        for old, new in (("new-1", "old-1"), ("new-2", "old-2")):
+            body = body.replace(f"http://example.com/{old}<".encode(),
+                                f"http://example.com/{new}<".encode())
+        if req.count >= 3:  # the reused guid gets a link of its own
+            body = body.replace(b"http://example.com/old-1</link><guid>old-1",
+                                b"http://example.com/c3</link><guid>old-1", 1)
+        return Reply(200, body, {"Content-Type": RSS})
+
+    url = server.route("/m", handler=feed)
+    cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
+    assert run_cli("run", "-c", str(cfg)).exit_code == 0
+    first = set(posts(tmp_path))
+    assert run_cli("run", "-c", str(cfg)).exit_code == 0
+    assert run_cli("publish", "--full", "-c", str(cfg)).exit_code == 0
+    assert set(posts(tmp_path)) == first  # no duplicate files, same names
+    assert run_cli("run", "-c", str(cfg)).exit_code == 0
+    texts = posts(tmp_path)
+    assert len(texts) == 3
+    assert sum("title: '甲'" in t for t in texts.values()) == 1
+    assert sum("title: '丙'" in t for t in texts.values()) == 1

@@ -207,3 +207,18 @@ def test_second_concurrent_run_refuses_with_lock_message(
     assert first.returncode == 0
     assert second.returncode == 3
     assert "lock" in second.stderr.lower() or "another" in second.stderr.lower()
+
+
+def test_logs_are_one_line_per_event_naming_the_feed(server: LocalServer, write_config) -> None:
+    import subprocess
+    import sys
+
+    missing = server.url("/nothing-here")
+    cfg = write_config(f"  g:\n    s:\n      c: {missing}\n")
+    result = subprocess.run([sys.executable, "-m", "newsdesk.cli", "-v", "run", "-c", str(cfg)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    lines = [ln for ln in result.stderr.splitlines() if "feed fetch failed" in ln]
+    assert len(lines) == 1  # logged once, where it is handled
+    assert f'feed="{missing}"' in lines[0] and "404" in lines[0]
+    assert lines[0].split(" ", 2)[1] == "warning"

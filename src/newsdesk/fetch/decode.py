@@ -102,10 +102,17 @@ class _BrotliDecoder:
             yield out
 
 
+# Real servers stack at most two codings; hundreds would only nest decoders (and recursion).
+MAX_CODINGS = 3
+
+
 def decoders_for(content_encoding: str | None) -> list[_Decoder]:
     """Decoders in the order to apply them. Unknown codings pass through, as in browsers."""
     decoders: list[_Decoder] = []
-    for token in reversed((content_encoding or "").lower().split(",")):
+    tokens = (content_encoding or "").lower().split(",")
+    if len(tokens) > MAX_CODINGS:
+        raise BodyDecodeError(f"{len(tokens)} stacked content codings (at most {MAX_CODINGS})")
+    for token in reversed(tokens):
         coding = token.strip()
         if coding in ("gzip", "x-gzip"):
             decoders.append(_ZlibDecoder("gzip"))

@@ -75,9 +75,10 @@ def _request_headers(source: FeedSource, state: FeedState | None) -> dict[str, s
         headers["User-Agent"] = source.user_agent
     if source.referer:
         headers["Referer"] = source.referer
-    if state is not None and state.etag:
+    # Validators come from servers; one that is not ASCII cannot be sent back in a header.
+    if state is not None and state.etag and state.etag.isascii():
         headers["If-None-Match"] = state.etag
-    if state is not None and state.last_modified:
+    if state is not None and state.last_modified and state.last_modified.isascii():
         headers["If-Modified-Since"] = state.last_modified
     return headers
 
@@ -98,7 +99,7 @@ async def _attempt(client: httpx.AsyncClient, source: FeedSource, state: FeedSta
     if problem is not None:
         raise FetchFailure(f"invalid URL: {problem}", url=url)
     visited = {_normalized(url)}
-    reached_public = False  # once true, a private address is refused (SSRF guard)
+    reached_public = options.public_only  # once true, private addresses are refused (SSRF)
     deadline: float | None = None
     for _ in range(options.max_redirects + 1):
         guard = AddressGuard(is_private=options.is_private, refuse_private=reached_public)

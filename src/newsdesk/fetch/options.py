@@ -30,6 +30,9 @@ class FetchOptions:
     user_agent: str = DEFAULT_USER_AGENT
     address_policy: AddressPolicy = allow_any_address  # may this address be used at all?
     is_private: AddressPolicy = is_private_address  # for "no public -> private redirect"
+    # Refuse private addresses from the first hop on: for URLs a remote party chose (the
+    # article links of a feed), which must not reach into the user's network.
+    public_only: bool = False
 
     def __post_init__(self) -> None:
         # Bad settings are a config bug: fail loudly here, not as a thousand feed errors.
