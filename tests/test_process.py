@@ -276,3 +276,22 @@ def test_process_feed_on_fixture_bodies() -> None:
     assert len({a.article_id for a in articles}) == len(articles)
     assert all(a.published.tzinfo is not None for a in articles)
     assert all(a.title for a in articles)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.domain)//", "data:text/html,x",
+                                 "vbscript:msgbox(1)"])
+def test_non_http_link_and_head_image_are_dropped(url: str) -> None:
+    article = process_entry(
+        entry(link=url, content_html="<p>x</p>",
+              enclosures=(Enclosure(url=url + ".jpg", type="image/jpeg"),)),
+        SOURCE, feed_link=None, now=NOW)
+    assert article.link is None
+    assert article.head_image is None
+
+
+def test_undated_entry_hash_does_not_move_with_the_clock() -> None:
+    e = entry(published=None, updated=None)
+    first = process_entry(e, SOURCE, feed_link=None, now=NOW)
+    later = process_entry(e, SOURCE, feed_link=None, now=NOW + timedelta(hours=1))
+    assert first.content_hash == later.content_hash
+    assert first.extra.get("undated") == "1"

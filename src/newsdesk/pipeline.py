@@ -253,6 +253,7 @@ async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
         articles = await _with_full_text(store, client, config, source,
                                          result.final_url or source.url, parsed, articles, when)
     kept, filtered = _filter(config, source, articles)
+    kept = _reconcile(store, source, kept)
     report = store.save_feed(source.key, etag=result.etag, last_modified=result.last_modified,
                              status=result.status, articles=kept, now=when)
     _checkpoint("stored")
@@ -260,6 +261,34 @@ async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
                        updated=report.updated, unchanged=report.unchanged, filtered=filtered,
                        warnings=tuple(parsed.warnings), remapped=report.remapped,
                        hints=_hints(parsed))
+
+
+def _reconcile(store: Any, source: FeedSource, articles: list[Article]) -> list[Article]:
+    """Ids and dates that stay put across runs, judged against what is already stored.
+
+    The processor splits a guid that repeats within one fetch into ``guid|link``; which
+    form an article gets must not depend on what else the feed lists today, or posts would
+    churn and one article could take over another's. An undated article keeps the date it
+    was first seen with.
+    """
+    from newsdesk.process import UNDATED
+
+    out: list[Article] = []
+    for article in articles:
+        aid, link = article.article_id, article.link
+        if link and aid.endswith("|" + link):
+            bare = aid[: -len(link) - 1]
+            stored = store.get_article(source.key, bare)
+            if stored is not None and stored.link == link:  # the same article as before
+                article = replace(article, article_id=bare)
+        elif link and aid != link and store.get_article(source.key, f"{aid}|{link}"):
+            article = replace(article, article_id=f"{aid}|{link}")
+        if article.extra.get(UNDATED):
+            stored = store.get_article(source.key, article.article_id)
+            if stored is not None:
+                article = replace(article, published=stored.published)
+        out.append(article)
+    return out
 
 
 def _hints(parsed: Any) -> Any:

@@ -18,10 +18,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsdesk.clean import clean_html, clean_title, first_image, html_text
-from newsdesk.clean.urls import absolutize, strip_url
+from newsdesk.clean.urls import absolutize, is_http_url, strip_url
 from newsdesk.models import Article, Entry, FeedSource, ParsedFeed
 
-__all__ = ["content_hash", "entry_id", "process_entry", "process_feed"]
+__all__ = ["UNDATED", "content_hash", "entry_id", "process_entry", "process_feed"]
+
+# Article.extra key set when the feed gave no usable date (published = first-seen time).
+UNDATED = "undated"
 
 UNTITLED = "(untitled)"
 _TITLE_FROM_BODY_CHARS = 60
@@ -53,10 +56,12 @@ def entry_id(entry: Entry) -> str:
 
 
 def content_hash(
-    title: str, link: str | None, html: str, head_image: str | None, published: datetime
+    title: str, link: str | None, html: str, head_image: str | None,
+    published: datetime | None,
 ) -> str:
     """Tells an updated article from a repeat: any visible change changes it."""
-    return _sha256(title, link or "", html, head_image or "", published.isoformat())
+    when = published.isoformat() if published is not None else ""
+    return _sha256(title, link or "", html, head_image or "", when)
 
 
 def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -75,17 +80,20 @@ def _plausible(moment: datetime, now: datetime) -> bool:
         return False
 
 
-def _published(entry: Entry, source: FeedSource, now: datetime) -> datetime:
-    # A feed date without a zone is local time at the source (Asia/Shanghai by default).
-    # ``now`` comes from our own clock: naive means UTC. An implausible date (far future,
-    # epoch zero) falls back to the next candidate, then to first-seen time.
+def _published(entry: Entry, source: FeedSource, now: datetime) -> tuple[datetime, bool]:
+    """The article's date, and whether the feed gave it (False: first-seen time).
+
+    A feed date without a zone is local time at the source (Asia/Shanghai by default).
+    ``now`` comes from our own clock: naive means UTC. An implausible date (far future,
+    epoch zero) falls back to the next candidate, then to first-seen time.
+    """
     now = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
     for moment in (entry.published, entry.updated):
         if moment is not None:
             aware = _aware(moment, ZoneInfo(source.timezone))
             if _plausible(aware, now):
-                return aware
-    return now
+                return aware, True
+    return now, False
 
 
 def _looks_like_image(url: str) -> bool:
@@ -126,11 +134,15 @@ def process_entry(
     link = strip_url(entry.link or "") or None
     if link is not None:
         link = absolutize(link, fallback_base)
+        if not is_http_url(link):  # javascript:, data:… would end up in an href
+            link = None
     base = link or fallback_base
     html = clean_html(_raw_body(entry), base)
     title = _title(entry, html)
-    published = _published(entry, source, now)
+    published, dated = _published(entry, source, now)
     head_image = _head_image(html, entry, base)
+    if head_image is not None and not is_http_url(head_image):
+        head_image = None
     return Article(
         feed_key=source.key,
         article_id=entry_id(entry),
@@ -143,7 +155,10 @@ def process_entry(
         published=published,
         html=html,
         head_image=head_image,
-        content_hash=content_hash(title, link, html, head_image, published),
+        # An undated entry gets "now" on every poll: leave that out of the hash, or each
+        # run would count as an update (the pipeline keeps the first-seen date instead).
+        content_hash=content_hash(title, link, html, head_image, published if dated else None),
+        extra={} if dated else {UNDATED: "1"},
     )
 
 

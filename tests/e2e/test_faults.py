@@ -284,3 +284,42 @@ def test_migrated_posts_keep_their_files_through_full_republish_and_reused_ids(
     assert len(texts) == 3
     assert sum("title: '甲'" in t for t in texts.values()) == 1
     assert sum("title: '丙'" in t for t in texts.values()) == 1
+
+
+def test_repeated_guid_ids_do_not_depend_on_the_other_items(server: LocalServer, write_config,
+                                                            tmp_path: Path) -> None:
+    def item(title: str, link: str) -> str:
+        return (f"<item><title>{title}</title><link>http://example.com/{link}</link>"
+                f"<guid>g</guid><description>{title}</description></item>")
+
+    def feed(req: Request) -> Reply:
+        items = {1: [item("甲", "a")], 2: [item("乙", "b"), item("甲", "a")],
+                 3: [item("乙", "b")]}[min(req.count, 3)]
+        return Reply(200, ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+                           + "".join(items) + "</channel></rss>").encode(),
+                     {"Content-Type": RSS})
+
+    url = server.route("/guid", handler=feed)
+    cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
+    for _ in range(3):
+        assert run_cli("run", "-c", str(cfg)).exit_code == 0
+    texts = posts(tmp_path)
+    assert len(texts) == 2  # 甲 kept its file; 乙 got its own and never took 甲's
+    assert sorted(t.split("\n")[2] for t in texts.values()) == ["title: '乙'", "title: '甲'"]
+
+
+def test_undated_articles_keep_their_first_seen_date(server: LocalServer, write_config,
+                                                     tmp_path: Path) -> None:
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+            b"<title>no date</title><guid>u1</guid><description>x</description></item>"
+            b"</channel></rss>")
+    url = server.route("/undated", body, headers={"Content-Type": RSS})
+    cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
+    assert run_cli("run", "-c", str(cfg)).exit_code == 0
+    before = {p.name: (p.read_text(), p.stat().st_mtime_ns)
+              for p in (tmp_path / "blog/source/_posts").iterdir()}
+    time.sleep(1.1)  # the dates are to the second
+    assert run_cli("run", "-c", str(cfg)).exit_code == 0
+    after = {p.name: (p.read_text(), p.stat().st_mtime_ns)
+             for p in (tmp_path / "blog/source/_posts").iterdir()}
+    assert after == before
