@@ -4,7 +4,8 @@ Every command loads the config, opens the store, and calls one library function,
 everything works without the CLI too.
 
 Exit status: 0 every feed succeeded; 1 some feeds failed (the rest still published);
-2 a usage or config error; 3 another newsdesk process holds the store's lock.
+2 a usage or config error; 3 another newsdesk process holds the store's lock; 4 the store
+or an output folder failed mid-run; 70 an internal error (a bug: please report it).
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from rich.table import Table
 
 from newsdesk import __version__
 from newsdesk.config import SOURCE_OPTION_KEYS, Config, load_config
-from newsdesk.errors import ConfigError, LockedError, NewsdeskError, StoreError
+from newsdesk.errors import ConfigError, LockedError, NewsdeskError, PublishError, StoreError
 
 __all__ = ["entry", "main"]
 
-EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_IO = 0, 1, 2, 3, 4
+EXIT_BUG = 70  # EX_SOFTWARE: never let a crash look like "some feeds failed" (1)
 
 out = Console()
 err = Console(stderr=True)
@@ -185,7 +187,8 @@ def main(ctx: click.Context, config_path: Path, verbose: int, quiet: bool) -> No
       newsdesk status -c newsdesk.yaml   how every feed is doing
 
     Exit status: 0 all feeds ok, 1 some feeds failed (the rest still
-    published), 2 usage or config error, 3 another run holds the lock.
+    published), 2 usage or config error, 3 another run holds the lock,
+    4 the store or an output folder failed, 70 internal error (a bug).
     """
     ctx.ensure_object(dict)
     ctx.obj["config"] = config_path
@@ -541,8 +544,16 @@ def proxy_sign(ctx: click.Context, url: str) -> None:
 def entry() -> None:
     try:
         main(standalone_mode=True)
+    except (StoreError, PublishError) as exc:
+        _fail(str(exc), EXIT_IO)
     except NewsdeskError as exc:
         _fail(str(exc))
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        _fail("internal error (a bug in newsdesk): please report it with the traceback above",
+              EXIT_BUG)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from newsdesk.config import USE_PROXY_SERVER, Config
-from newsdesk.errors import ParseError, StoreError
+from newsdesk.errors import ParseError, PublishError, StoreError
 from newsdesk.models import Article, FeedSource, FetchResult
 
 __all__ = [
@@ -404,7 +404,10 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
 
     renderer, out_dir = _renderer(config, target)
     state_name = f"{target}:{_fingerprint(config, target)}"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"cannot create the {target} output folder {out_dir}: {exc}") from exc
     for stale in out_dir.glob(".*.tmp"):  # left by a killed run; we hold the run lock
         stale.unlink(missing_ok=True)
     # A post keeps the file it was first written to, even when the store later renamed its
@@ -497,15 +500,13 @@ def _renderer(config: Config, target: str) -> tuple[Callable[[Article], tuple[st
 
 def remove_published(config: Config, filenames: Iterable[tuple[str, str]]) -> int:
     """Delete post files by (target, filename), e.g. after ``prune``."""
-    removed = 0
+    from newsdesk.publish.writer import remove_posts
+
     dirs = {"hexo": config.posts_dir, "hugo": config.hugo_dir / "content" / "posts",
             "jekyll": config.jekyll_dir / "_posts"}
+    by_dir: dict[Path, set[str]] = {}
     for target, name in filenames:
         base = dirs.get(target.split(":", 1)[0])
-        if base is None:
-            continue
-        path = base / name
-        if path.is_file():
-            path.unlink()
-            removed += 1
-    return removed
+        if base is not None:
+            by_dir.setdefault(base, set()).add(name)
+    return sum(len(remove_posts(base, sorted(names))) for base, names in by_dir.items())

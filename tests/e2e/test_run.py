@@ -222,3 +222,17 @@ def test_logs_are_one_line_per_event_naming_the_feed(server: LocalServer, write_
     assert len(lines) == 1  # logged once, where it is handled
     assert f'feed="{missing}"' in lines[0] and "404" in lines[0]
     assert lines[0].split(" ", 2)[1] == "warning"
+
+
+def test_unwritable_output_folder_exits_4_with_the_path(server: LocalServer, write_config,
+                                                        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = server.route("/ok", rss(("好", "o1")), headers={"Content-Type": RSS})
+    cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
+    (tmp_path / "blog").write_text("a file where the Hexo folder should be")
+    result = subprocess.run([sys.executable, "-m", "newsdesk.cli", "run", "-c", str(cfg)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 4, result.stderr
+    assert "output folder" in result.stderr and "Traceback" not in result.stderr
