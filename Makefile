@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench venv clean
+.PHONY: demo demo-serve test lint bench venv clean
 
 venv: $(STAMP)
 
@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml requirements.lock
 
 demo: $(STAMP)
 	$(BIN)/newsdesk demo --out demo-output
+
+demo-serve: $(STAMP)
+	$(BIN)/newsdesk demo --out demo-output --serve --port 8080
 
 test: $(STAMP)
 	@bash scripts/install-test-tools.sh

@@ -109,6 +109,6 @@ def run_demo(out_dir: Path, *, console: Console, serve: bool = False, port: int 
                           "— Ctrl-C to stop.", highlight=False)
             serve_site(config, f"127.0.0.1:{port}", console=console)
         else:
-            console.print("Images load through the image proxy: run "
-                          "[bold]newsdesk demo --serve[/] to browse the site with them.")
+            console.print("Images load through the image proxy: run [bold]newsdesk demo "
+                          "--serve[/] (or make demo-serve) to browse the site with them.")
     return report.exit_code
