@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -10,7 +14,7 @@ from rich.console import Console
 from newsdesk.config import Config
 from newsdesk.models import Article
 
-__all__ = ["build_from_store", "serve_site", "site_options"]
+__all__ = ["build_from_store", "serve_site", "site_app", "site_options"]
 
 
 def search_due(config: Config, *, forced: bool = False) -> bool:
@@ -28,6 +32,15 @@ def search_due(config: Config, *, forced: bool = False) -> bool:
     return age >= site.search_interval
 
 
+def site_base_path(base_path: str) -> str:
+    """``site.base_path`` for SiteOptions: "" (use base_url's path) when it is unset.
+
+    The config defaults base_path to "/", which cannot be told from unset; a site whose
+    base_url has a path ("https://x.org/news/") is served under that path.
+    """
+    return "" if not base_path.strip("/") else base_path
+
+
 def site_options(config: Config, *, full: bool = False, search: bool | None = None) -> Any:
     from newsdesk.pipeline import image_url_for
     from newsdesk.publish.site import SiteOptions
@@ -36,7 +49,7 @@ def site_options(config: Config, *, full: bool = False, search: bool | None = No
     return SiteOptions(
         title=config.site.title,
         base_url=config.site.base_url,
-        base_path=config.site.base_path,
+        base_path=site_base_path(config.site.base_path),
         per_page=config.site.per_page,
         # One mapping for the whole site: the global proxy (a feed's own prefix is for posts).
         image_url=image_url_for(config, None),
@@ -72,17 +85,89 @@ def build_from_store(config: Config, store: Any, *, full: bool = False,
                       options=site_options(config, full=full, search=search))
 
 
+def site_app(out_dir: Path, mounts: Sequence[tuple[str, Any]] = ()) -> Any:
+    """The ASGI app ``newsdesk serve`` runs: ``mounts`` (path, ASGI app) first, then out_dir.
+
+    Dotfiles are never served (the build manifest ``.newsdesk-site.sqlite``, temporary
+    files); hosts that publish out_dir by copying it should exclude them too.
+    """
+    import stat
+    from contextlib import AsyncExitStack, asynccontextmanager
+
+    import anyio
+    from starlette.applications import Starlette
+    from starlette.exceptions import HTTPException
+    from starlette.responses import FileResponse, Response
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+
+    class PublicFiles(StaticFiles):
+        async def get_response(self, path: str, scope: Any) -> Response:
+            # ``path`` is normalized ("a/../.x" -> ".x"): any dot segment is hidden.
+            if any(part.startswith(".") for part in Path(path).parts):
+                full, st = await anyio.to_thread.run_sync(self.lookup_path, "404.html")
+                if st is not None and stat.S_ISREG(st.st_mode):
+                    return FileResponse(full, stat_result=st, status_code=404)
+                raise HTTPException(status_code=404)
+            return await super().get_response(path, scope)
+
+    @asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[None]:
+        # Mount does not pass lifespan events on: start and stop the mounted apps here,
+        # so e.g. the image proxy loads its disk cache before serving and closes its client.
+        async with AsyncExitStack() as stack:
+            for _path, app in mounts:
+                await stack.enter_async_context(_asgi_lifespan(app))
+            yield
+
+    routes: list[Any] = [Mount(path, app=app) for path, app in mounts]
+    routes.append(Mount("/", app=PublicFiles(directory=out_dir, html=True)))
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+@asynccontextmanager
+async def _asgi_lifespan(app: Any) -> AsyncIterator[None]:
+    """Run ``app``'s ASGI lifespan protocol: startup on entry, shutdown on exit.
+
+    An app that does not speak it (returns or raises at once) is simply not started.
+    """
+    import anyio
+
+    to_app, app_inbox = anyio.create_memory_object_stream[dict[str, Any]](1)
+    app_outbox, from_app = anyio.create_memory_object_stream[dict[str, Any]](1)
+    scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": {}}
+
+    async def run() -> None:
+        async with app_outbox:  # closing it tells us the app is done
+            with contextlib.suppress(Exception):  # the spec's "lifespan not supported"
+                await app(scope, app_inbox.receive, app_outbox.send)
+
+    async with anyio.create_task_group() as tg, to_app, from_app:
+        tg.start_soon(run)
+        await to_app.send({"type": "lifespan.startup"})
+        try:
+            reply = await from_app.receive()
+        except anyio.EndOfStream:
+            reply = {"type": "unsupported"}
+        if reply["type"] == "lifespan.startup.failed":
+            raise RuntimeError(f"mounted app failed to start: {reply.get('message', '')}")
+        try:
+            yield
+        finally:
+            if reply["type"] == "lifespan.startup.complete":
+                await to_app.send({"type": "lifespan.shutdown"})
+                with contextlib.suppress(anyio.EndOfStream):
+                    await from_app.receive()  # shutdown.complete (or .failed)
+
+
 def serve_site(config: Config, listen: str, *, console: Console) -> None:
     """Serve the built site, and the image proxy under its base path, on one port."""
     import uvicorn
-    from starlette.applications import Starlette
-    from starlette.routing import Mount
-    from starlette.staticfiles import StaticFiles
 
     out_dir = config.site.out_dir
     if not (out_dir / "index.html").exists():
         raise SystemExit(f"{out_dir} has no site yet: run `newsdesk build` first")
-    routes: list[Any] = []
+    mounts: list[tuple[str, Any]] = []
     proxy = config.proxy_server
     if proxy is not None:
         from newsdesk.imageproxy import create_app
@@ -91,9 +176,8 @@ def serve_site(config: Config, listen: str, *, console: Console) -> None:
         if base == "/":
             raise SystemExit("proxy_server.base_path must be a sub-path (e.g. /_img/) to share "
                              "a port with the site; or run `newsdesk proxy serve` separately")
-        routes.append(Mount(base, app=create_app(proxy)))
-    routes.append(Mount("/", app=StaticFiles(directory=out_dir, html=True)))
+        mounts.append((base, create_app(proxy)))
     host, _, port = listen.rpartition(":")
     console.print(f"serving {out_dir} at http://{host or '127.0.0.1'}:{port}/", highlight=False)
-    uvicorn.run(Starlette(routes=routes), host=host or "127.0.0.1", port=int(port),
+    uvicorn.run(site_app(out_dir, mounts), host=host or "127.0.0.1", port=int(port),
                 log_level="warning")

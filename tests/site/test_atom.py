@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from .conftest import SiteBuilder
@@ -68,3 +69,25 @@ def test_body_images_go_through_the_proxy(site: SiteBuilder) -> None:
     body = feed.find(f"{A}entry/{A}content").text
     assert "/img/?u=https%3A%2F%2Fimg.36kr.example" in body
     assert 'src="https://img.36kr.example' not in body
+
+
+@pytest.mark.parametrize(
+    ("base_url", "base_path", "want"),
+    [
+        ("https://news.example.test/", "", "https://news.example.test/"),
+        ("https://news.example.test/blog/", "", "https://news.example.test/blog/"),
+        # base_path differs from base_url's path: the origin is still scheme://host.
+        ("https://news.example.test/blog/", "/newsroom/", "https://news.example.test/newsroom/"),
+        ("https://news.example.test", "/news/", "https://news.example.test/news/"),
+        ("https://news.example.test:8443/x/", "/", "https://news.example.test:8443/"),
+    ],
+)
+def test_links_use_the_origin_of_base_url(
+    site: SiteBuilder, base_url: str, base_path: str, want: str
+) -> None:
+    site.build(base_url=base_url, base_path=base_path)
+    feed = etree.parse(str(site.out / "atom.xml")).getroot()
+    assert feed.find(f"{A}link[@rel='self']").get("href") == want + "atom.xml"
+    assert feed.find(f"{A}link[@rel='alternate']").get("href") == want
+    entry = feed.find(f"{A}entry/{A}link[@rel='alternate']").get("href")
+    assert entry.startswith(want + "a/2026/")

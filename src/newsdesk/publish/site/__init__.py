@@ -7,6 +7,12 @@ Output: ``index.html`` folders (``a/2026/11/<id>/``, ``g/<group>/<source>/<chann
 ``archive/2026/11/``, ``sources/``, ``search/``), ``atom.xml`` for the site and each source,
 ``static/``, a Pagefind index in ``pagefind/``, and the manifest ``.newsdesk-site.sqlite``
 that makes rebuilds incremental (delete it, or pass ``force=True``, to rebuild everything).
+Dotfiles in out_dir (the manifest, temporary files) are not part of the site: ``newsdesk
+serve`` refuses them, and a host that publishes out_dir by copying it (rsync, object storage)
+should exclude them, e.g. ``rsync --exclude='.*'``.
+
+Links and images from feeds are untrusted: an article's link and head image are printed only
+when they are http(s) URLs (``paths.is_http``).
 
 Theming: ``SiteOptions(theme_dir=Path("mytheme"))``; ``mytheme/templates/card.html`` or
 ``mytheme/static/site.css`` replace the bundled file of the same name, the rest still

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from .catalog import Entry
+from .paths import is_http
 from .text import xml_safe
 
 __all__ = ["render_atom"]
@@ -51,7 +52,7 @@ def render_atom(
             f"    <author><name>{_text(a.author or a.source)}</name></author>\n",
             f'    <link rel="alternate" type="text/html" href={_attr(href)}/>\n',
         ]
-        if a.link:
+        if is_http(a.link):  # feeds are untrusted: no javascript: links in readers
             out.append(f'    <link rel="via" href={_attr(a.link)}/>\n')
         out.append(f"    <category term={_attr(a.source)} label={_attr(a.channel)}/>\n")
         if entry.excerpt:

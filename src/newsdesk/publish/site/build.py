@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -31,7 +32,8 @@ from .theme import load_theme
 __all__ = ["build_site"]
 
 # Bump when the meaning of page inputs changes, so old manifests stop matching.
-_INPUTS_VERSION = "2"
+# "3": non-http links and images are dropped, Atom links use base_url's origin.
+_INPUTS_VERSION = "3"
 _PROBE_IMAGE = "https://example.invalid/newsdesk-probe.jpg"
 
 
@@ -81,15 +83,20 @@ def build_site(
         # build compare against what it knew, and re-render whatever differs.
         out.abort()
         raise
-    deleted = out.finish({e.uid for e in catalog.entries})
-
     searched, search_seconds = False, 0.0
-    # Only article pages are indexed: list pages changing alone need no new index.
-    changed = any(p.startswith("a/") for p in (*out.written, *deleted))
-    if options.search and (changed or not (out_dir / BUNDLE / "pagefind.js").exists()):
-        t = time.perf_counter()
-        searched = run_pagefind(out_dir)
-        search_seconds = time.perf_counter() - t
+    try:
+        # Only article pages are indexed: list pages changing alone need no new index. The
+        # manifest keeps the "stale" flag, so changes made by builds without search (see
+        # site.search_interval) are indexed by the next build with search on.
+        deleted = out.finish({e.uid for e in catalog.entries}, searched_prefix="a/")
+        if options.search and (out.search_stale or not (out_dir / BUNDLE / "pagefind.js").exists()):
+            t = time.perf_counter()
+            searched = run_pagefind(out_dir)
+            search_seconds = time.perf_counter() - t
+            if searched:
+                out.search_indexed()
+    finally:
+        out.close()
     return BuildReport(
         pages_written=len(out.written),
         pages_unchanged=out.unchanged,
@@ -215,8 +222,10 @@ class _Build:
         inputs = digest("atom", title, "".join([e.meta for e in items]))
         if self.out.fresh(path, inputs):
             return
-        base = self.options.base_url.rstrip("/")
-        origin = base[: len(base) - len(self.r.root.rstrip("/"))] if base else ""
+        # Links already carry the root path: prefix only scheme://host (base_path may differ
+        # from base_url's path, so cutting the root's length off base_url is wrong).
+        base = urlsplit(self.options.base_url)
+        origin = f"{base.scheme}://{base.netloc}" if base.scheme and base.netloc else ""
         for e in items:
             self._excerpt(e)
         data = render_atom(

@@ -46,7 +46,7 @@ class SiteOptions:
     timezone: str = "Asia/Shanghai"  # zone dates are displayed in
     excerpt_chars: int = 110
     feed_entries: int = 20  # entries per Atom feed
-    search: bool = True  # run Pagefind over the output when pages changed
+    search: bool = True  # run Pagefind when article pages changed since the last index
     force: bool = False  # ignore the manifest and re-render every page
 
     @property

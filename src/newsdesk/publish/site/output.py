@@ -2,9 +2,11 @@
 
 The manifest (``.newsdesk-site.sqlite`` in out_dir) remembers, for every page, the inputs it
 was rendered from and a hash of the bytes written; and for every article, its content hash
-and card excerpt. A page whose inputs are unchanged is not rendered at all; a page rendered
-to the same bytes is not written. If the theme or options change (``fingerprint``), every
-page is rendered again, and still only the pages whose bytes differ are written.
+and card excerpt; and whether the search index is stale. It is a dotfile: not part of the
+site, and not to be published. A page whose inputs are unchanged is not rendered at all; a
+page rendered to the same bytes is not written. If the theme or options change
+(``fingerprint``), every page is rendered again, and still only the pages whose bytes
+differ are written.
 
 Page and content hashes are one ``marshal`` blob (loading 60,000 sqlite rows as Python
 objects costs several times more); excerpts are rows, read only for cards being rendered
@@ -56,6 +58,9 @@ class Output:
         # path -> inputs + output hash, one string per page: half the objects to load.
         self._old: dict[str, str] = state.get("pages", {})
         self.contents: dict[str, str] = state.get("contents", {})
+        # Pages under this prefix changed since the search index was last built (kept across
+        # builds, so builds that skip search still get their changes indexed later).
+        self.search_stale: bool = bool(state.get("search_stale", False))
         self._seen: set[str] = set()
         self._changed: dict[str, str] = {}
         self._excerpts: dict[str, tuple[str, str]] = {}
@@ -64,6 +69,7 @@ class Output:
         self._pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="site-write")
         self._slots = threading.BoundedSemaphore(_IN_FLIGHT)
         self._jobs: list[Future[None]] = []
+        self._state: dict[str, Any] = {}
 
     # Pages
 
@@ -119,11 +125,12 @@ class Output:
     def remember(self, uid: str, content: str, excerpt: str) -> None:
         self._excerpts[uid] = (content, excerpt)
 
-    def finish(self, uids: set[str]) -> list[str]:
+    def finish(self, uids: set[str], *, searched_prefix: str = "a/") -> list[str]:
         """Wait for writes, delete pages not produced by this build, save the manifest.
 
         ``uids`` are the articles of this build; the others leave the excerpt cache.
-        Returns the deleted paths.
+        A page under ``searched_prefix`` written or deleted sets ``search_stale`` until
+        ``search_indexed`` is called. Returns the deleted paths. Call ``close`` afterwards.
         """
         self._pool.shutdown(wait=True)
         for job in self._jobs:
@@ -139,7 +146,16 @@ class Output:
         contents = {uid: c for uid, c in self.contents.items() if uid in uids}
         contents.update((uid, c) for uid, (c, _) in self._excerpts.items())
         gone = [(uid,) for uid in self.contents if uid not in uids]
-        state = {"fingerprint": self._fingerprint, "pages": pages, "contents": contents}
+        self.search_stale = self.search_stale or any(
+            p.startswith(searched_prefix) for p in (*self.written, *deleted)
+        )
+        state = {
+            "fingerprint": self._fingerprint,
+            "pages": pages,
+            "contents": contents,
+            "search_stale": self.search_stale,
+        }
+        self._state = state
         with self._db:  # one transaction: the manifest changes all at once or not at all
             self._db.executemany("DELETE FROM articles WHERE uid = ?", gone)
             self._db.executemany(
@@ -149,8 +165,25 @@ class Output:
             self._db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('state', ?)", (marshal.dumps(state),)
             )
-        self._db.close()
         return deleted
+
+    def search_indexed(self) -> None:
+        """After ``finish``: the search index now covers every page; clear ``search_stale``.
+
+        A separate save, after the index is built: a crash before it leaves the flag set,
+        so the next build indexes again rather than never.
+        """
+        if not self.search_stale:
+            return
+        self.search_stale = False
+        self._state["search_stale"] = False
+        with self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('state', ?)", (marshal.dumps(self._state),)
+            )
+
+    def close(self) -> None:
+        self._db.close()
 
     def abort(self) -> None:
         """Stop after a failed build: finish pending writes, keep the old manifest."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-__all__ = ["article_id", "href", "page_file", "slugify", "unique_slugs"]
+__all__ = ["article_id", "href", "is_http", "page_file", "slugify", "unique_slugs"]
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _PLAIN = re.compile(r"[A-Za-z0-9/_.~-]*")
@@ -29,9 +29,14 @@ def unique_slugs(names: set[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     taken: set[str] = set()
     for name in sorted(names):
-        slug = slugify(name)
-        if slug in taken or slug in _RESERVED:
-            slug = f"{slug}-{_short_hash(name, 3)}"
+        slug = base = slugify(name)
+        tries = 0
+        # A suffixed slug can equal another name's own slug ("B", "b", "B-cb5332"): retry
+        # with a new suffix until free. The first suffix is kept as it was, so URLs stay put.
+        while slug in taken or slug in _RESERVED:
+            tries += 1
+            salted = name if tries == 1 else f"{name}\0{tries}"
+            slug = f"{base}-{_short_hash(salted, 3)}"
         taken.add(slug)
         out[name] = slug
     return out
@@ -44,6 +49,22 @@ _RESERVED = frozenset({"page", "atom.xml"})
 def article_id(feed_key: str, article_id: str) -> str:
     """A stable, short, URL-safe id for an article."""
     return _short_hash(f"{feed_key}\0{article_id}", 6)
+
+
+def is_http(url: str | None) -> bool:
+    """Whether ``url`` is an absolute http(s) URL: the only links the site prints from feeds.
+
+    Feed data may carry ``javascript:`` or ``data:`` URLs; the site never trusts them.
+    """
+    if not url:
+        return False
+    try:
+        # urlsplit drops what browsers drop too (leading controls, tabs and newlines), so
+        # "\tjava\nscript:" is seen as the javascript: URL a browser would run.
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. a broken IPv6 host
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def href(root: str, folder: str) -> str:

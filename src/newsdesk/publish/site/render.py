@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,7 +13,7 @@ from markupsafe import Markup
 
 from .catalog import Entry, Listing, Page
 from .options import FeedHealth, SiteOptions
-from .paths import href
+from .paths import href, is_http
 from .theme import Theme
 
 __all__ = ["Renderer"]
@@ -85,10 +86,9 @@ class Renderer:
 
     def thumb(self, entry: Entry) -> str:
         image = entry.article.head_image
-        if not image:
-            return self._placeholder
-        # Like the body's images: only absolute http(s) URLs can go through a proxy.
-        return self.options.image_url(image) if image.startswith(("http:", "https:")) else image
+        # Only absolute http(s) images are shown (and proxied): a javascript: or data: URL
+        # from a feed must not reach <img src> or og:image.
+        return self.options.image_url(image) if is_http(image) else self._placeholder
 
     def body(self, html: str) -> str:
         """The article body with image URLs mapped through the configured image proxy."""
@@ -121,7 +121,7 @@ class Renderer:
                 e=self._entry(e),
                 excerpt=e.excerpt or "",
                 thumb=self.thumb(e),
-                has_image=bool(e.article.head_image),
+                has_image=is_http(e.article.head_image),
             )
         )
 
@@ -175,6 +175,12 @@ class Renderer:
 
     def article(self, e: Entry, body: str) -> bytes:
         a = e.article
+        link = a.link if is_http(a.link) else None
+        head_image = a.head_image if is_http(a.head_image) else None
+        if (link, head_image) != (a.link, a.head_image):
+            # Feeds are untrusted: a javascript: link must not become "阅读原文". Dropped on
+            # the object itself so that user templates reading article.* are safe too.
+            a = replace(a, link=link, head_image=head_image)
         crumbs = [
             ("首页", ""),
             (a.group, e.group_folder),
@@ -191,7 +197,7 @@ class Renderer:
                 crumbs=self._crumbs(crumbs),
                 older=self._entry(e.older) if e.older else None,
                 newer=self._entry(e.newer) if e.newer else None,
-                image=self.thumb(e) if a.head_image else None,
+                image=self.thumb(e) if head_image else None,
                 canonical=self.url(e.folder),
                 feed=self.url(e.source_folder + "atom.xml"),
             )

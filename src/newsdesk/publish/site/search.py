@@ -2,8 +2,9 @@
 
 The extended binary is preferred: it segments Chinese and Japanese text into words, so a
 search for "芯片" finds it inside "国产芯片产能". Pagefind always re-indexes the whole site
-(about 2 ms per article on 2 cores), so it runs only when article pages changed; the new
-bundle is built beside the old one and swapped in, so readers never see half an index.
+(about 2 ms per article on 2 cores), so it runs only when article pages changed since the
+last successful index (the manifest keeps that flag across builds run with search off); the
+new bundle is built beside the old one and swapped in, so readers never see half an index.
 """
 
 from __future__ import annotations

@@ -1,0 +1,99 @@
+"""The glue of ``newsdesk build`` / ``newsdesk serve``: options from config, the served app."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsdesk import sitebuild
+from newsdesk.config import parse_config
+from newsdesk.publish.site.output import MANIFEST
+
+from .conftest import SiteBuilder
+
+
+def _client(app: Any) -> Any:
+    with warnings.catch_warnings():  # "use httpx2": deprecated but still working
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    return TestClient(app)
+
+
+def _config(tmp_path: Path, site: str) -> Any:
+    text = f"site:\n{site}groups:\n  g:\n    s:\n      c: http://x.example/\n"
+    return parse_config(text, path=tmp_path / "newsdesk.yaml", environ={})
+
+
+@pytest.mark.parametrize(
+    ("site", "root"),
+    [
+        ("  base_url: https://x.example/news/\n", "/news/"),  # base_path unset: base_url's path
+        ("  base_url: https://x.example/news/\n  base_path: /other/\n", "/other/"),
+        ("  base_url: https://x.example/\n", "/"),
+        ("  title: t\n", "/"),
+    ],
+)
+def test_root_falls_back_to_the_path_of_base_url(tmp_path: Path, site: str, root: str) -> None:
+    assert sitebuild.site_options(_config(tmp_path, site), search=False).root == root
+
+
+def test_dotfiles_are_not_served(site: SiteBuilder) -> None:
+    site.build()
+    (site.out / ".hidden").mkdir()
+    (site.out / ".hidden" / "x.txt").write_text("secret")
+    assert (site.out / MANIFEST).is_file()
+    with _client(sitebuild.site_app(site.out)) as client:
+        assert client.get("/").status_code == 200
+        assert client.get("/static/site.css").status_code == 200
+        for path in (f"/{MANIFEST}", "/%2Enewsdesk-site.sqlite", "/.hidden/x.txt", "/a/.x"):
+            response = client.get(path)
+            assert response.status_code == 404, path
+            assert b"SQLite" not in response.content and b"secret" not in response.content
+
+
+class _Recorder:
+    """An ASGI app that records the lifespan messages it receives."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            return
+        while True:
+            message = await receive()
+            self.events.append(message["type"])
+            await send({"type": message["type"] + ".complete"})
+            if message["type"] == "lifespan.shutdown":
+                return
+
+
+async def _no_lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    assert scope["type"] == "http"  # like StaticFiles: lifespan is not supported
+
+
+def test_mounted_apps_get_startup_and_shutdown(site: SiteBuilder) -> None:
+    site.build()
+    recorder = _Recorder()
+    app = sitebuild.site_app(site.out, [("/_x", _no_lifespan), ("/_img", recorder)])
+    with _client(app) as client:
+        assert recorder.events == ["lifespan.startup"]
+        assert client.get("/").status_code == 200
+    assert recorder.events == ["lifespan.startup", "lifespan.shutdown"]
+
+
+def test_image_proxy_starts_and_closes_under_serve(site: SiteBuilder, tmp_path: Path) -> None:
+    from newsdesk.imageproxy import create_app
+
+    from ..imageproxy.helpers import make_config, proxy_of
+
+    site.build()
+    proxy = create_app(make_config(base_path="/_img/", cache_dir=tmp_path / "cache"))
+    inner = proxy_of(proxy)
+    with _client(sitebuild.site_app(site.out, [("/_img", proxy)])) as client:
+        assert inner._client is not None, "started (disk cache loaded) before any request"
+        assert client.get("/_img/healthz").text == "ok\n"
+    assert inner._client is None, "aclose ran at shutdown"
