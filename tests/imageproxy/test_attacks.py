@@ -17,6 +17,7 @@ from tests.imageproxy.helpers import (
     cache_files,
     make_config,
     proxy_client,
+    proxy_of,
     signed,
     unsized,
 )
@@ -323,3 +324,77 @@ async def test_other_methods_refused() -> None:
         r = await client.post(signed("http://example.org/a.png"))
     assert_refused(r, 405, "method")
     assert r.headers["allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize("cached", [True, False])
+async def test_prefix_form_redirect_off_allow_hosts_refused(
+    server: LocalServer, other_loopback: LocalServer, tmp_path, cached: bool
+) -> None:
+    url = server.route("/go", status=302, headers={"Location": other_loopback.url("/secret.png")})
+    config = make_config(allow_hosts=("127.0.0.1",), allow_networks=("127.0.0.0/8",),
+                         cache_dir=tmp_path if cached else None)
+    async with proxy_client(config) as client:
+        r = await client.get(f"/?{url}")
+        # the signed form may follow it, and what it caches is not served to the prefix form
+        via_signed = await client.get(signed(url))
+        again = await client.get(f"/?{url}")
+    assert_refused(r, 403, "host-not-allowed")
+    assert_refused(again, 403, "host-not-allowed")
+    assert via_signed.status_code == 200 and via_signed.content == PNG
+    assert len(other_loopback.requests("/secret.png")) == 1  # the signed request's
+
+
+async def test_prefix_form_redirect_within_allow_hosts_followed(server: LocalServer) -> None:
+    server.route("/a.png", PNG, headers={"Content-Type": "image/png"})
+    url = server.route("/go", status=302, headers={"Location": "/a.png"})
+    async with proxy_client(make_config(allow_hosts=("127.0.0.1",))) as client:
+        r = await client.get(f"/?{url}")
+    assert r.status_code == 200 and r.content == PNG
+
+
+async def test_unparseable_idna_host_is_a_bad_url() -> None:
+    async with proxy_client(make_config(allow_hosts=("*",))) as client:
+        r = await client.get("/?http://xn--/a.png")
+    assert_refused(r, 400, "bad-url")
+
+
+@pytest.mark.parametrize(("location", "status", "reason"), [
+    ("http://xn--/a.png", 400, "bad-url"),
+    ("http://[zz]/a.png", 502, "upstream-error"),  # httpx calls this a protocol error
+])
+async def test_redirect_to_unparseable_host_refused(
+    server: LocalServer, tmp_path, location: str, status: int, reason: str
+) -> None:
+    url = server.route("/go", status=302, headers={"Location": location})
+    async with proxy_client(make_config(cache_dir=tmp_path)) as client:
+        r = await client.get(signed(url))
+        health = await client.get("/healthz")
+    assert_refused(r, status, reason)
+    assert health.status_code == 200
+
+
+async def test_many_urls_for_one_image_stay_under_cache_max(
+    server: LocalServer, tmp_path
+) -> None:
+    server.route("/a.png", PNG, headers={"Content-Type": "image/png"})  # ignores the query
+    config = make_config(cache_dir=tmp_path, cache_max=30_000, memory_cache_max=0)
+    async with proxy_client(config) as client:
+        for i in range(40):
+            r = await client.get(signed(server.url(f"/a.png?junk={i}")))
+            assert r.status_code == 200
+        disk = proxy_of(client.app).disk
+        assert disk is not None and disk.total <= 30_000
+    assert len(list((tmp_path / "index").glob("*/*.json"))) <= 10
+    assert len(server.requests("/a.png")) == 40
+
+
+async def test_query_junk_not_memoized(server: LocalServer) -> None:
+    url = server.route("/a.png", PNG, headers={"Content-Type": "image/png"})
+    async with proxy_client(make_config(allow_hosts=("127.0.0.1",))) as client:
+        for i in range(5):
+            junk = f"{'x' * 1000}{i}"
+            assert (await client.get(f"{signed(url)}?{junk}")).status_code == 200
+            assert (await client.get(f"/?{url}?{junk}")).status_code == 200
+        long_url = url + "?" + "y" * 3000  # a path over the memo's length limit
+        assert (await client.get(signed(long_url))).status_code == 200
+        assert proxy_of(client.app)._resolve.cache_info().currsize == 1

@@ -8,19 +8,24 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.imageproxy.cache import DiskCache, cache_key
+from newsdesk.imageproxy.cache import ENTRY_COST, CacheEntry, DiskCache, cache_key
 
 pytestmark = pytest.mark.anyio
 
 
-async def put(cache: DiskCache, url: str, body: bytes) -> None:
+async def put(cache: DiskCache, url: str, body: bytes) -> CacheEntry:
     writer = cache.writer()
     await writer.write(body)
-    await cache.commit(cache_key(url), writer, type="image/png", etag="", lm="", url=url)
+    return await cache.commit(cache_key(url), writer, type="image/png", etag="", lm="", url=url)
+
+
+def cost(url: str, size: int) -> int:
+    """What one entry with its own blob counts toward the cap."""
+    return size + len(url) + ENTRY_COST
 
 
 async def test_lru_eviction_keeps_recently_used(tmp_path: Path) -> None:
-    cache = DiskCache(tmp_path, max_bytes=250)
+    cache = DiskCache(tmp_path, max_bytes=2 * cost("a", 100) + 50)
     cache.load()
     await put(cache, "a", b"a" * 100)
     await put(cache, "b", b"b" * 100)
@@ -28,7 +33,7 @@ async def test_lru_eviction_keeps_recently_used(tmp_path: Path) -> None:
     await put(cache, "c", b"c" * 100)
     assert cache.get(cache_key("b")) is None
     assert cache.get(cache_key("a")) is not None and cache.get(cache_key("c")) is not None
-    assert cache.total == 200
+    assert cache.total == 2 * cost("a", 100)
     assert len(list((tmp_path / "blobs").glob("*/*"))) == 2
     assert len(list((tmp_path / "index").glob("*/*.json"))) == 2
 
@@ -38,7 +43,7 @@ async def test_equal_bodies_share_one_blob(tmp_path: Path) -> None:
     cache.load()
     await put(cache, "http://a/1.png", b"same" * 10)
     await put(cache, "http://b/2.png", b"same" * 10)
-    assert cache.total == 40
+    assert cache.total == 40 + cost("http://a/1.png", 0) + cost("http://b/2.png", 0)
     assert len(list((tmp_path / "blobs").glob("*/*"))) == 1
 
 
@@ -49,7 +54,7 @@ async def test_index_survives_restart_in_use_order(tmp_path: Path) -> None:
     await put(cache, "new", b"n" * 100)
     old_index = next((tmp_path / "index").glob(f"*/{cache_key('old')}.json"))
     os.utime(old_index, (time.time() - 3600, time.time() - 3600))
-    reopened = DiskCache(tmp_path, max_bytes=150)
+    reopened = DiskCache(tmp_path, max_bytes=cost("new", 100) + 50)
     reopened.load()  # over the cap: the least recently used goes
     assert reopened.get(cache_key("old")) is None
     assert reopened.get(cache_key("new")) is not None
@@ -81,3 +86,20 @@ async def test_discarded_write_leaves_nothing(tmp_path: Path) -> None:
     writer.discard()
     assert list((tmp_path / "tmp").iterdir()) == []
     assert cache.total == 0
+
+
+async def test_entries_sharing_one_blob_still_count_toward_the_cap(tmp_path: Path) -> None:
+    # Many URLs (query junk on a host that ignores it) for the same bytes: each index entry
+    # costs memory and an index file, so each must count, or eviction never runs.
+    cache = DiskCache(tmp_path, max_bytes=5 * cost("http://a.test/x.png?junk=00", 0))
+    cache.load()
+    for i in range(100):
+        entry = await put(cache, f"http://a.test/x.png?junk={i:02}", b"same" * 10)
+    assert cache.total <= cache.max_bytes
+    assert len(list((tmp_path / "index").glob("*/*.json"))) <= 5
+    assert cache.get(cache_key("http://a.test/x.png?junk=99")) is not None
+    assert cache.get(cache_key("http://a.test/x.png?junk=00")) is None
+    assert not hasattr(entry, "url")  # written to the index file, not kept in memory
+    reopened = DiskCache(tmp_path, max_bytes=cache.max_bytes)
+    reopened.load()
+    assert reopened.total == cache.total

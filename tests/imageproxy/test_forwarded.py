@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
 import pytest
 
+from newsdesk.imageproxy.app import create_app
 from newsdesk.imageproxy.forwarded import ForwardedMiddleware
+from tests.imageproxy.helpers import make_config, proxy_of
 
 pytestmark = pytest.mark.anyio
 
@@ -45,3 +48,16 @@ async def test_base_path_stripped_and_enforced() -> None:
     outside = await call(app, "/imgabc", "1.2.3.4", {})
     assert inside.text == "1.2.3.4 http /abc/def /img"
     assert outside.status_code == 404
+
+
+async def test_refusal_log_names_the_forwarded_client(caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(make_config(trusted_proxies=("10.0.0.0/8",)))
+    try:
+        with caplog.at_level(logging.INFO, logger="newsdesk.imageproxy.app"):
+            trusted = await call(app, "/favicon.ico", "10.0.0.5", FORWARDED)
+            direct = await call(app, "/favicon.ico", "198.51.100.1", FORWARDED)
+    finally:
+        await proxy_of(app).aclose()
+    assert trusted.status_code == direct.status_code == 403
+    refusals = [r for r in caplog.records if r.getMessage() == "image refused"]
+    assert [getattr(r, "client", None) for r in refusals] == ["203.0.113.9", "198.51.100.1"]

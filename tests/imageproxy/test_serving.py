@@ -10,6 +10,7 @@ import anyio
 import httpx
 import pytest
 
+from newsdesk.imageproxy.cache import ENTRY_COST
 from newsdesk.imageproxy.config import DEFAULT_USER_AGENT
 from tests.imageproxy.helpers import (
     JPEG,
@@ -257,7 +258,8 @@ async def test_key_rotation_keeps_old_urls_working(server: LocalServer) -> None:
 async def test_lru_eviction_under_cache_max(server: LocalServer, tmp_path: Path) -> None:
     bodies = {n: PNG + n.encode() * 10 for n in "abc"}  # ~1042 bytes each
     urls = {n: server.route(f"/{n}.png", b, headers=IMAGE) for n, b in bodies.items()}
-    config = make_config(cache_dir=tmp_path, cache_max=2200, memory_cache_max=0)
+    entry = len(bodies["a"]) + ENTRY_COST + len(urls["a"])
+    config = make_config(cache_dir=tmp_path, cache_max=2 * entry + 100, memory_cache_max=0)
     async with proxy_client(config) as client:
         for name in "aba c".replace(" ", ""):  # a, b, then a again (a is now newest), then c
             await client.get(signed(urls[name]))
@@ -280,18 +282,30 @@ async def test_prefix_form_for_allowed_host(server: LocalServer, tmp_path: Path)
     assert encoded.status_code == 200
 
 
-async def test_range_request_passed_through(server: LocalServer, tmp_path: Path) -> None:
-    def ranged(req: Request) -> Reply:
-        assert req.headers.get("Range") == "bytes=0-99"
-        return Reply(206, PNG[:100], {**IMAGE, "Content-Range": f"bytes 0-99/{len(PNG)}"})
+def ranged(req: Request) -> Reply:
+    """An upstream that honours Range, as most image hosts do."""
+    asked = req.headers.get("Range", "")
+    if asked.startswith("bytes="):
+        first, last = (int(n) for n in asked[6:].split("-"))
+        part = PNG[first : last + 1]
+        return Reply(206, part, {**IMAGE, "Content-Range": f"bytes {first}-{last}/{len(PNG)}"})
+    return Reply(200, PNG, IMAGE)
 
+
+@pytest.mark.parametrize("cached", [True, False])
+async def test_range_request_that_misses_gets_the_whole_image(
+    server: LocalServer, tmp_path: Path, cached: bool
+) -> None:
+    # Range is not forwarded: a 206 body would fail the type sniff, and the whole image
+    # fills the cache; answering 200 to a Range request is always allowed.
     url = server.route("/a.png", handler=ranged)
-    async with proxy_client(make_config(cache_dir=tmp_path)) as client:
-        r = await client.get(signed(url), headers={"Range": "bytes=0-99"})
-    assert r.status_code == 206
-    assert r.content == PNG[:100]
-    assert r.headers["content-range"] == f"bytes 0-99/{len(PNG)}"
-    assert cache_files(tmp_path) == []
+    async with proxy_client(make_config(cache_dir=tmp_path if cached else None)) as client:
+        r = await client.get(signed(url), headers={"Range": "bytes=100-199"})
+        again = await client.get(signed(url), headers={"Range": "bytes=0-99"})
+    assert r.status_code == again.status_code == 200
+    assert r.content == again.content == PNG
+    assert all("Range" not in seen.headers for seen in server.requests("/a.png"))
+    assert len(server.requests("/a.png")) == (1 if cached else 2)
 
 
 async def test_without_cache_dir_streams_through(server: LocalServer) -> None:
@@ -330,7 +344,7 @@ async def test_metrics_count(server: LocalServer, tmp_path: Path) -> None:
     assert 'imageproxy_upstream_errors_total{reason="not-image"} 1' in text
     assert "imageproxy_upstream_requests_total 2" in text
     assert f"imageproxy_bytes_served_total {2 * len(PNG)}" in text
-    assert f"imageproxy_disk_cache_bytes {len(PNG)}" in text
+    assert f"imageproxy_disk_cache_bytes {len(PNG) + ENTRY_COST + len(url)}" in text
 
 
 async def test_healthz() -> None:

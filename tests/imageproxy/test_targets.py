@@ -64,3 +64,38 @@ def test_prefix_form_with_encoded_url() -> None:
     url = target_url("/", b"http%3A%2F%2Fzkres1.myzaker.com%2Fa.jpg", signer=None,
                      allow_hosts=("*.myzaker.com",), policy=POLICY)
     assert str(url) == "http://zkres1.myzaker.com/a.jpg"
+
+
+@pytest.mark.parametrize("url", [
+    "http://xn--/a.png",  # IDNA refuses it only when httpx decodes the host
+    "http://evil.com\\.allowed.com/a.png",  # a backslash: browsers read it as a slash
+    "http://127\u30020\u30020\u30021/a.png",  # ideographic full stops, IDNA-mapped to dots
+    "http://127\uff0e0\uff0e0\uff0e1/a.png",  # fullwidth full stops
+    "http://a b.example/a.png",
+    "http://127%2e0.0.1/a.png",
+])
+def test_check_url_refuses_hosts_outside_ldh_or_idna(url: str) -> None:
+    with pytest.raises(Refusal) as caught:
+        check_url(url, POLICY)
+    assert (caught.value.status, caught.value.reason) == (400, "bad-url")
+
+
+@pytest.mark.parametrize("url", [
+    "http://b\u00fccher.example/a.png",  # a real IDN
+    "http://xn--bcher-kva.example/a.png",  # the same, already punycoded
+    "http://cdn_1.example.org/a.png",  # underscores are not LDH but exist in the wild
+    "http://EXAMPLE.org./a.png",
+])
+def test_check_url_keeps_ordinary_names(url: str) -> None:
+    assert check_url(url, POLICY).scheme == "http"
+
+
+def test_prefix_form_backslash_host_not_matched_to_allow_hosts() -> None:
+    with pytest.raises(Refusal) as caught:
+        target_url("/", b"http://evil.com\\.allowed.com/a.png", signer=None,
+                   allow_hosts=("*.allowed.com",), policy=POLICY)
+    assert caught.value.status == 400
+
+
+def test_idn_with_combining_marks_kept() -> None:
+    assert check_url("http://\u0939\u093f\u0928\u094d\u0926\u0940.example/a.png", POLICY).host

@@ -1,5 +1,7 @@
-"""Image proxy: URL rewriting for published posts (``rewrite.py``, pure), and later the
-signing, upstream fetching and ASGI app that serve those URLs."""
+"""Image proxy: URL rewriting for published posts (``rewrite.py``, pure), signing of the
+proxied URLs (``links.py``, ``signing.py``), and the ASGI service that serves them
+(``app.py``, ``server.py``): target checks, guarded upstream fetching, a disk and a memory
+cache, and ``/healthz`` and ``/metrics``."""
 
 # The serving side, imported lazily: publishing imports ``rewrite`` through this package
 # and should not pay for uvicorn/httpx unless it uses the proxy.

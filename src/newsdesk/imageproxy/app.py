@@ -6,8 +6,8 @@
     GET /metrics                          Prometheus text
 
 Lookup order for an image: hot memory LRU, disk cache, then one coalesced upstream fill
-(``delivery.fill``). Range requests that miss, and every request when no ``cache_dir`` is
-set, are streamed straight through.
+(``delivery.fill``). Every request is streamed straight through when no ``cache_dir`` is
+set. Range headers are ignored: the whole image is always served, with a 200.
 """
 
 from __future__ import annotations
@@ -32,12 +32,14 @@ from newsdesk.imageproxy.refusals import Refusal
 from newsdesk.imageproxy.responses import plain_headers, send_whole
 from newsdesk.imageproxy.signing import Signer
 from newsdesk.imageproxy.singleflight import SingleFlight
-from newsdesk.imageproxy.targets import target_url
+from newsdesk.imageproxy.targets import is_prefix_form, target_url
 
 __all__ = ["ImageProxy", "create_app"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+_MEMO_PATH_MAX = 2048  # longer signed paths are resolved every time, never retained
 
 
 def create_app(config: ProxyServerConfig, *, address_policy: AddressPolicy | None = None,
@@ -66,10 +68,12 @@ class ImageProxy:
         self.flights: SingleFlight[CacheEntry] = SingleFlight()
         self.metrics = Metrics()
         self._client: httpx.AsyncClient | None = None
-        # Path -> (URL, cache key) is a pure function of the fixed keys and policy, and the
-        # HMAC check plus URL parsing is most of a hit's cost, so hot paths are memoized.
-        # Only successes are stored (lru_cache does not keep exceptions).
-        self._resolve = lru_cache(maxsize=16384)(self._resolve_uncached)
+        # Signed path -> (URL, cache key) is a pure function of the fixed keys and policy,
+        # and the HMAC check plus URL parsing is most of a hit's cost, so hot paths are
+        # memoized. Keyed on the path alone (the signed form ignores the query, which a
+        # client could fill with junk) and only for successes (lru_cache keeps no
+        # exceptions), so only URLs someone signed can occupy it, each at most 2 KB.
+        self._resolve = lru_cache(maxsize=16384)(self._resolve_signed)
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -136,25 +140,43 @@ class ImageProxy:
         try:
             if method not in ("GET", "HEAD"):
                 raise Refusal(405, "method", "only GET and HEAD")
-            url, key = self._resolve(path, scope["query_string"])
+            url, key, hosts = self._target(path, scope["query_string"])
             req = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-            sent = await self._image(tracked_send, url, key, req, method == "HEAD")
+            sent = await self._image(tracked_send, url, key, hosts, req, method == "HEAD")
             self.metrics.inc("imageproxy_bytes_served_total", sent)
         except Refusal as refusal:
             self._count_refusal(refusal)
             level = logging.WARNING if refusal.status >= 500 else logging.INFO
+            # "client" is the address ForwardedMiddleware settled on (trusted_proxies).
+            client = (scope.get("client") or ("", 0))[0]
             log.log(level, "image refused", extra={"status": refusal.status, "url": str(url),
-                                                   "reason": refusal.reason, "path": path})
+                                                   "reason": refusal.reason, "path": path,
+                                                   "client": client})
             if started:
                 raise  # the body was under way: cutting the connection is all that is left
             await self._refuse(send, refusal, method == "HEAD")
 
-    def _resolve_uncached(self, path: str, query: bytes) -> tuple[httpx.URL, str]:
-        url = target_url(path, query, signer=self.signer, allow_hosts=self.config.allow_hosts,
+    def _target(self, path: str, query: bytes
+                ) -> tuple[httpx.URL, str, tuple[str, ...] | None]:
+        """The upstream URL, its cache key, and the hosts its redirects may reach (None:
+        any). The prefix form is never memoized: its query is the attacker's to vary."""
+        if is_prefix_form(path, query):
+            hosts = self.config.allow_hosts
+            url = target_url(path, query, signer=self.signer, allow_hosts=hosts,
+                             policy=self.policy)
+            # Its own key space: a signed fill may have followed a redirect off allow_hosts,
+            # and a prefix-form fill must not be coalesced with, or served from, that.
+            return url, cache_key("prefix " + str(url)), hosts
+        resolve = self._resolve if len(path) <= _MEMO_PATH_MAX else self._resolve_signed
+        return (*resolve(path), None)
+
+    def _resolve_signed(self, path: str) -> tuple[httpx.URL, str]:
+        url = target_url(path, b"", signer=self.signer, allow_hosts=self.config.allow_hosts,
                          policy=self.policy)
         return url, cache_key(str(url))
 
-    async def _image(self, send: Any, url: httpx.URL, key: str, req: dict[str, str],
+    async def _image(self, send: Any, url: httpx.URL, key: str,
+                     hosts: tuple[str, ...] | None, req: dict[str, str],
                      head_only: bool) -> int:
         cors = self.config.cors_origin
         if self._client is None:
@@ -163,16 +185,16 @@ class ImageProxy:
         if item is not None:
             self.metrics.inc("imageproxy_requests_total", result="hit-memory")
             return await delivery.send_hot(send, item, req, head_only, cors)
-        if self.disk is None or ("range" in req and self.disk.get(key) is None):
+        if self.disk is None:
             self.metrics.inc("imageproxy_requests_total", result="pass-through")
             return await self._upstream(delivery.pass_through(
-                send, self.client, url, req, head_only, self.config, self.policy))
+                send, self.client, url, req, head_only, self.config, self.policy, hosts))
         for _attempt in range(2):  # twice: the entry may be evicted between lookup and open
             entry = self.disk.get(key)
             if entry is not None:
                 self.metrics.inc("imageproxy_requests_total", result="hit-disk")
             else:
-                entry, led = await self.flights.run(key, partial(self._fill, url, key))
+                entry, led = await self.flights.run(key, partial(self._fill, url, key, hosts))
                 self.metrics.inc("imageproxy_requests_total", result="miss" if led else "coalesced")
                 item = self.hot.get(key)  # a small fill lands in memory straight away
                 if item is not None:
@@ -184,10 +206,11 @@ class ImageProxy:
                 continue
         raise Refusal(503, "cache-busy", "the cache is evicting faster than it serves")
 
-    async def _fill(self, url: httpx.URL, key: str) -> CacheEntry:
+    async def _fill(self, url: httpx.URL, key: str,
+                    hosts: tuple[str, ...] | None) -> CacheEntry:
         assert self.disk is not None
         return await self._upstream(delivery.fill(self.client, url, key, self.disk, self.hot,
-                                                  self.config, self.policy))
+                                                  self.config, self.policy, hosts))
 
     async def _upstream(self, fetch: Awaitable[T]) -> T:
         """Count one upstream fetch, and its failure once (not once per waiting client)."""

@@ -18,6 +18,10 @@ Keys (all optional except ``public_url``), with their defaults::
     cors_origin: "*"                    # null = no Access-Control-Allow-Origin
     user_agent: (a current desktop Chrome)
 
+``trusted_proxies`` only changes the client address written to the refusal log (the
+``client`` field); no access decision uses the client address or scheme.
+``cache_max`` counts each cached URL too (4 KiB plus the URL's length), not only image bytes.
+
 Sizes take B/KB/MB/GB/TB suffixes, 1024-based. Host patterns: ``example.org``,
 ``*.example.org`` (subdomains only) and ``*``; an exact name beats a wildcard.
 """

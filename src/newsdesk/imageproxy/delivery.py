@@ -2,8 +2,10 @@
 
 ``fill`` downloads a miss into the disk cache (streamed to a temp file, never whole in
 memory) and is what the single-flight runs, so N concurrent misses cost one upstream
-fetch. ``pass_through`` streams an upstream response directly; it is used for Range
-requests that miss and when no ``cache_dir`` is configured.
+fetch. ``pass_through`` streams an upstream response directly; it is used when no
+``cache_dir`` is configured. Range is never forwarded: a client asking for part of an image
+gets all of it (allowed by HTTP), from the cache or a normal fill.
+``allow_hosts`` is the prefix form's host list, applied to redirect hops (None: signed).
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ _CHUNK = 256 * 1024  # fewer thread hops per file; still bounded per connection
 
 
 async def fill(client: httpx.AsyncClient, url: httpx.URL, key: str, disk: DiskCache,
-               hot: HotCache, config: ProxyServerConfig, policy: AddressPolicy) -> CacheEntry:
-    async with open_upstream(client, url, config, policy) as upstream:
+               hot: HotCache, config: ProxyServerConfig, policy: AddressPolicy,
+               allow_hosts: tuple[str, ...] | None = None) -> CacheEntry:
+    async with open_upstream(client, url, config, policy, allow_hosts=allow_hosts) as upstream:
         if upstream.status != 200:
             raise Refusal(502, "upstream-status", f"upstream answered {upstream.status}")
         writer = disk.writer(keep=hot.item_max if hot.fits(hot.item_max) else 0)
@@ -82,15 +85,14 @@ async def send_entry(send: Any, key: str, entry: CacheEntry, disk: DiskCache, ho
 
 async def pass_through(send: Any, client: httpx.AsyncClient, url: httpx.URL,
                        req: dict[str, str], head_only: bool, config: ProxyServerConfig,
-                       policy: AddressPolicy) -> int:
+                       policy: AddressPolicy, allow_hosts: tuple[str, ...] | None = None) -> int:
     forward = {k: v for k in FORWARDED_HEADERS if (v := req.get(k.lower()))}
-    async with open_upstream(client, url, config, policy, forward) as upstream:
+    async with open_upstream(client, url, config, policy, forward,
+                             allow_hosts=allow_hosts) as upstream:
         etag, lm = upstream.headers.get("etag", ""), upstream.headers.get("last-modified", "")
         if upstream.status == 304:
             return await _not_modified(send, etag, lm, config.cors_origin)
         headers = image_headers(upstream.content_type, None, etag, lm, config.cors_origin)
-        if "content-range" in upstream.headers:
-            headers.append((b"content-range", upstream.headers["content-range"].encode()))
         await send({"type": "http.response.start", "status": upstream.status,
                     "headers": headers})
         sent = 0

@@ -3,6 +3,7 @@
 A plain ASGI middleware. ``X-Forwarded-For`` / ``-Proto`` are read only when the direct
 peer is in ``trusted``; then the client is the right-most address not itself trusted.
 Anything outside ``base_path`` is a 404, so the proxy can share a host with other apps.
+The proxy reads the resulting client address only to log it with refusals.
 """
 
 from __future__ import annotations

@@ -2,11 +2,14 @@
 
 ``/<signature>/<encoded url>`` is the signed form (see ``signing.py``); ``/?<url>`` is the
 seed's prefix form, accepted only for ``allow_hosts`` because an unsigned proxy for any host
-is an open relay. ``check_url`` is applied to the first URL and to every redirect hop.
+is an open relay; ``upstream.py`` applies that allowlist to its redirect hops too.
+``check_url`` is applied to the first URL and to every redirect hop.
 """
 
 from __future__ import annotations
 
+import string
+import unicodedata
 from urllib.parse import SplitResult, unquote, urlsplit
 
 import httpx
@@ -16,12 +19,21 @@ from newsdesk.imageproxy.hosts import host_matches
 from newsdesk.imageproxy.refusals import Refusal
 from newsdesk.imageproxy.signing import Signer
 
-__all__ = ["check_url", "target_url"]
+__all__ = ["check_url", "is_prefix_form", "target_url"]
+
+# Host name characters: LDH plus "_" (not LDH, but real image hosts use it); non-ASCII
+# letters, marks and digits are left to httpx's IDNA encoding to accept or refuse.
+_NAME_ASCII = frozenset(string.ascii_letters + string.digits + "-_")
+
+
+def is_prefix_form(path: str, query: bytes) -> bool:
+    """Whether the request uses the unsigned ``/?<url>`` form (restricted to allow_hosts)."""
+    return path == "/" and bool(query)
 
 
 def target_url(path: str, query: bytes, *, signer: Signer | None,
                allow_hosts: tuple[str, ...], policy: AddressPolicy) -> httpx.URL:
-    if path == "/" and query:
+    if is_prefix_form(path, query):
         try:
             raw = query.decode("utf-8")
         except UnicodeDecodeError:
@@ -59,17 +71,30 @@ def check_url(raw: str, policy: AddressPolicy) -> httpx.URL:
     if not hostname:
         raise Refusal(400, "bad-url", "the URL has no host")
     ip = ip_from_host(hostname)
+    if ip is None and not _plain_name(hostname):
+        # Backslashes, "%", fullwidth dots…: parsers disagree on such hosts (a browser reads
+        # "evil.com\.a.com" as evil.com; IDNA maps "127。0。0。1" to an IP), so refuse early.
+        raise Refusal(400, "bad-url", "the host is not a plain DNS name or IP address")
     reason = policy.refusal(ip) if ip is not None else None
     if reason:
         raise Refusal(403, "address", f"{hostname} is a {reason} address")
     try:
         url = httpx.URL(raw.strip() if ip is None else _with_host(parts, str(ip)))
+        host = url.host  # decodes IDNA lazily: "xn--" raises idna.IDNAError, a ValueError
     except (httpx.InvalidURL, ValueError):
         raise Refusal(400, "bad-url", "the URL cannot be parsed") from None
     # httpx sends the request, so its reading must agree with the checks above.
-    if url.scheme not in ("http", "https") or url.userinfo or not url.host:
+    if (url.scheme not in ("http", "https") or url.userinfo or not host
+            or (ip is None and ip_from_host(host) is not None)):
         raise Refusal(400, "bad-url", "the URL parses ambiguously")
     return url
+
+
+def _plain_name(hostname: str) -> bool:
+    labels = hostname.removesuffix(".").split(".")
+    return all(labels) and all(
+        c in _NAME_ASCII or (not c.isascii() and unicodedata.category(c)[0] in "LMN")
+        for label in labels for c in label)
 
 
 def _with_host(parts: SplitResult, ip: str) -> str:

@@ -2,9 +2,10 @@
 
 ``open_upstream`` yields an ``Upstream`` whose type was checked against its first bytes and
 whose ``body()`` streams the rest, counting bytes against ``max_bytes``. Redirects are
-followed here, not by httpx, so each hop's URL goes through ``check_url`` and each hop's
-host gets its own Referer rule; the connect-time address check (``network.py``) covers the
-names. Every failure surfaces as a ``Refusal`` with the status the client should see.
+followed here, not by httpx, so each hop's URL goes through ``check_url`` (and, for the
+prefix form, the ``allow_hosts`` check) and each hop's host gets its own Referer rule; the
+connect-time address check (``network.py``) covers the names. Every failure surfaces as
+a ``Refusal`` with the status the client should see.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import httpx
 
 from newsdesk.imageproxy.addresses import AddressPolicy
 from newsdesk.imageproxy.config import ProxyServerConfig
-from newsdesk.imageproxy.hosts import referer_for
+from newsdesk.imageproxy.hosts import host_matches, referer_for
 from newsdesk.imageproxy.network import AddressRefused
 from newsdesk.imageproxy.refusals import Refusal
 from newsdesk.imageproxy.sniff import SNIFF_BYTES, accept_type
@@ -26,7 +27,8 @@ from newsdesk.imageproxy.targets import check_url
 
 __all__ = ["FORWARDED_HEADERS", "Upstream", "open_upstream"]
 
-FORWARDED_HEADERS = ("Accept", "If-None-Match", "If-Modified-Since", "Range")
+# No Range: a 206 body cannot be type-sniffed or cached, so a partial miss fetches it all.
+FORWARDED_HEADERS = ("Accept", "If-None-Match", "If-Modified-Since")
 # Fixed rather than the client's: one cached copy serves every browser, so no AVIF.
 IMAGE_ACCEPT = "image/webp,image/apng,image/*,*/*;q=0.8"
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -34,7 +36,7 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 
 @dataclass
 class Upstream:
-    status: int  # 200, or 206 / 304 when the client's Range / conditional was forwarded
+    status: int  # 200, or 304 when the client's conditional headers were forwarded
     content_type: str
     headers: dict[str, str]  # the upstream validators and lengths worth passing on
     head: bytes
@@ -59,14 +61,15 @@ class Upstream:
 
 @asynccontextmanager
 async def open_upstream(client: httpx.AsyncClient, url: httpx.URL, config: ProxyServerConfig,
-                        policy: AddressPolicy, forward: Mapping[str, str] | None = None
-                        ) -> AsyncIterator[Upstream]:
-    """Fetch ``url``; ``forward`` holds client headers already cut to FORWARDED_HEADERS."""
+                        policy: AddressPolicy, forward: Mapping[str, str] | None = None, *,
+                        allow_hosts: tuple[str, ...] | None = None) -> AsyncIterator[Upstream]:
+    """Fetch ``url``; ``forward`` holds client headers already cut to FORWARDED_HEADERS.
+    ``allow_hosts`` (the prefix form's list) is required of every redirect hop's host."""
     deadline = anyio.current_time() + config.total_timeout
     response = None
     try:
         with anyio.fail_after(config.total_timeout):
-            response = await _follow(client, url, config, policy, forward or {})
+            response = await _follow(client, url, config, policy, forward or {}, allow_hosts)
             upstream = await _checked(response, config, deadline)
         yield upstream
     except TimeoutError:
@@ -77,7 +80,8 @@ async def open_upstream(client: httpx.AsyncClient, url: httpx.URL, config: Proxy
 
 
 async def _follow(client: httpx.AsyncClient, url: httpx.URL, config: ProxyServerConfig,
-                  policy: AddressPolicy, forward: Mapping[str, str]) -> httpx.Response:
+                  policy: AddressPolicy, forward: Mapping[str, str],
+                  allow_hosts: tuple[str, ...] | None) -> httpx.Response:
     for _hop in range(config.max_redirects + 1):
         headers = {"User-Agent": config.user_agent, "Accept": IMAGE_ACCEPT, **forward}
         referer = referer_for(url.host, config.referers)
@@ -90,19 +94,22 @@ async def _follow(client: httpx.AsyncClient, url: httpx.URL, config: ProxyServer
             return response
         await response.aclose()
         url = check_url(str(url.join(location)), policy)
+        # Unsigned URLs are allowed only for allow_hosts: a redirect must not widen that.
+        if allow_hosts is not None and not host_matches(url.host, allow_hosts):
+            raise Refusal(403, "host-not-allowed", f"{url.host} is not in allow_hosts")
     raise Refusal(502, "too-many-redirects", f"more than {config.max_redirects} redirects")
 
 
 async def _checked(response: httpx.Response, config: ProxyServerConfig,
                    deadline: float) -> Upstream:
     status = response.status_code
-    keep = {k: v for k in ("etag", "last-modified", "content-range")
+    keep = {k: v for k in ("etag", "last-modified")
             if (v := response.headers.get(k)) and v.isascii() and v.isprintable()}
     if status == 304:
         return Upstream(304, "", keep, b"", _empty(), 0, deadline)
     if status in (404, 410):
         raise Refusal(404, "upstream-not-found", f"upstream answered {status}")
-    if status not in (200, 206):
+    if status != 200:  # a 206 was never asked for
         raise Refusal(502, "upstream-status", f"upstream answered {status}")
     length = response.headers.get("content-length", "")
     if length.isdigit() and int(length) > config.max_bytes:
@@ -139,6 +146,10 @@ async def _guard_call(call: Awaitable[httpx.Response]) -> httpx.Response:
         return await call
     except AddressRefused as exc:
         raise Refusal(403, "address", f"{exc.host} is a {exc.reason} address") from None
+    except UnicodeError:
+        # httpx reads a redirect's Location before returning it, and an IDNA error there
+        # ("http://xn--/") is a ValueError, not an HTTPError: it must not escape a fill.
+        raise Refusal(400, "bad-url", "a redirect names a host that cannot be parsed") from None
     except httpx.TimeoutException:
         raise Refusal(504, "timeout", "upstream is too slow") from None
     except httpx.HTTPError as exc:
