@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.clean import clean_html
+from newsdesk.clean.sanitize import IFRAME_HOSTS, iframe_src_allowed
 from tests.clean.invariants import foreign_iframes, handlers, has_script_element, script_urls
 
 BASE = "https://www.example.com/news/1.html"
@@ -242,3 +243,33 @@ def test_script_url_in_any_attribute_removed() -> None:
     assert clean_html('<p width="javascript:alert(1)" title="ok">x</p>', None) == (
         '<p title="ok">x</p>'
     )
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://evil.com\\@www.youtube.com/embed/x",  # browsers read `\` as `/`
+        "https://evil.com\\.www.youtube.com/embed/x",
+        "https://user@www.youtube.com/embed/x",
+        "https://user:pw@www.youtube.com/embed/x",
+        "https://@www.youtube.com/embed/x",
+    ],
+)
+def test_iframe_src_with_backslash_or_userinfo_is_refused(src: str) -> None:
+    assert "<iframe" not in clean_html(f'<iframe src="{src}"></iframe><p>x</p>', None)
+    assert not iframe_src_allowed(src, IFRAME_HOSTS)
+
+
+@pytest.mark.parametrize("tag", ["iframe", "video", "audio", "source"])
+def test_media_elements_lose_data_attributes(tag: str) -> None:
+    # vanilla-lazyload (volantis) copies data-src into src: it would bypass every check.
+    src = "https://www.youtube.com/embed/x" if tag == "iframe" else "https://a.example/v.mp4"
+    html = f'<{tag} class="lazyload" src="{src}" data-src="https://evil.com/" data-x="1">'
+    out = clean_html(html + (f"</{tag}>" if tag != "source" else ""), None)
+    assert f"<{tag}" in out and src in out
+    assert "data-" not in out and "evil.com" not in out
+
+
+def test_data_attributes_with_odd_names_are_dropped() -> None:
+    html = '<p data-a{="1" data-b`="2" data-c="3" data-ä="4" data-d.e:f_g-h="5">x</p>'
+    assert clean_html(html, None) == '<p data-c="3" data-d.e:f_g-h="5">x</p>'

@@ -51,3 +51,21 @@ def test_first_image(html: str, expected: str | None) -> None:
 
 def test_html_text() -> None:
     assert html_text("<p>第一段</p>\n<p>second&amp;  <b>third</b></p>") == "第一段 second& third"
+
+
+@pytest.mark.parametrize(
+    "skipped",
+    [
+        '<img src="https://t.example/p.gif" width="1" height="1">',
+        '<img src="https://t.example/p.gif" width="0">',
+        '<img src="https://t.example/p.gif" height="1px">',
+        '<img src="https://t.example/p.gif" width=" 1.0">',
+        '<img src="https://x.example/images/blank.gif">',
+        '<img src="https://x.example/loading.png?v=2">',
+        '<img src="data:image/gif;base64,R0lGOD">',
+    ],
+)
+def test_first_image_skips_pixels_and_placeholders(skipped: str) -> None:
+    html = f'<p>{skipped}<img src="https://x.example/real.jpg" width="10" height="2"></p>'
+    assert first_image(html) == "https://x.example/real.jpg"
+    assert first_image(skipped) is None

@@ -88,3 +88,24 @@ def test_no_break_space_is_part_of_a_url() -> None:
     once = clean_html('<img src="a\u00a0;">', BASE)
     assert "a&nbsp;" in once
     assert clean_html(once, BASE) == once
+
+
+# Trailing separators made the old single regex retry from each position: quadratic,
+# 25 s for 40,000 ", " (here 100,000). A hang would hit pytest-timeout; the assertions
+# are on the output.
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("srcset", "urls"),
+    [
+        ("a" + ", " * 100_000, ["a"]),
+        ("a" + "," * 40000 + "x 2x", ["a" + "," * 40000 + "x"]),
+        ("a" + "," * 40000, ["a"]),
+        (" ," * 40000 + "b 1x", ["b"]),
+    ],
+    ids=["trailing-separators", "commas-in-url", "trailing-commas", "leading-separators"],
+)
+def test_srcset_reading_is_linear(srcset: str, urls: list[str]) -> None:
+    assert srcset_urls(srcset) == urls
+    mapped = map_srcset(srcset, lambda url: f"<{url}>")
+    assert mapped.replace("<", "").replace(">", "") == srcset  # spacing kept byte-exact
+    assert mapped.count("<") == len(urls)

@@ -7,7 +7,7 @@ from datetime import UTC
 
 from newsdesk.models import Article
 from newsdesk.publish.frontmatter import clean_text
-from newsdesk.publish.hexo import PROFILES, image_value, placeholder_url
+from newsdesk.publish.hexo import PROFILES, image_value, placeholder_url, title_value
 from tests.hexo.harness import HexoPost, ProbePage
 
 __all__ = ["PLACEHOLDER", "body_as_written", "mismatches"]
@@ -46,7 +46,9 @@ def mismatches(
         else placeholder_url(PLACEHOLDER, article)
     )
     expected: dict[str, object] = {
-        "title": clean_text(article.title),
+        # volantis profiles hold the title as HTML text (its theme prints it raw); the
+        # hostile-title test in test_volantis checks what the browser then shows.
+        "title": clean_text(title_value(article.title, profile)),
         "date": want_date,
         "categories": _chain(article),
         "content": body_as_written(post_text),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from newsdesk.imageproxy.rewrite import prefix_proxy
 from newsdesk.models import Article
@@ -67,3 +68,43 @@ def _post_page(public: Path, filename: str) -> str:
     pages = list(public.glob(f"*/*/*/{slug}/index.html"))
     assert len(pages) == 1, (slug, pages)
     return pages[0].read_text(encoding="utf-8")
+
+
+# Titles that would run script if volantis printed them as written: a tag, a quote that
+# ends its `title='…'`/`alt="…"` attributes, and a script end inside its JSON-LD.
+_HOSTILE_TITLES = (
+    "<svg onload=alert(1)>",
+    "x' onmouseover='alert(2)' y='",
+    '"><img src=x onerror=alert(3)>',
+    "</script><script>alert(4)</script>",
+    "Vector<int> & a < b, &amp; kept",
+)
+
+
+def test_volantis_shows_hostile_titles_as_text(hexo: RunHexo) -> None:
+    base = collect(articles, len(_HOSTILE_TITLES))
+    batch = [
+        replace(a, article_id=f"hostile{i}", title=title, head_image="http://img.example/a.jpg")
+        for i, (a, title) in enumerate(zip(base, _HOSTILE_TITLES, strict=True))
+    ]
+    posts = {
+        post_filename(a): render_post(a, image_url=PROXY, placeholder=PLACEHOLDER) for a in batch
+    }
+    run = hexo(posts, configs=VOLANTIS)
+    injected = []
+    for path in run.public.rglob("*.html"):
+        for node in LexborHTMLParser(path.read_text(encoding="utf-8")).root.traverse():
+            attrs = node.attributes
+            if node.tag == "svg" or (node.tag == "img" and attrs.get("src") == "x"):
+                injected.append((path.name, node.tag, attrs))
+            if node.tag == "script" and (node.text() or "").strip() == "alert(4)":
+                injected.append((path.name, "script"))
+            for name, value in attrs.items():
+                if name.startswith("on") and "alert(" in (value or ""):
+                    injected.append((path.name, name, value))
+    assert not injected, injected[:5]
+    for article in batch:
+        page = LexborHTMLParser(_post_page(run.public, post_filename(article)))
+        # What the reader sees is the title itself, neither tags nor entity references.
+        shown = [n.attributes.get("alt") for n in page.css("img.headimg")]
+        assert shown == [article.title], (article.title, shown)

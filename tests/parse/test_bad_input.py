@@ -130,3 +130,34 @@ def test_one_warning_per_item_stays_bounded() -> None:
     assert feed.entries == ()
     assert len(feed.warnings) <= 20
     assert feed.warnings[-1].startswith("… and")
+
+
+@pytest.mark.parametrize("name", ["base64", "zlib", "rot13", "undefined", "unicode_escape"])
+def test_non_text_codec_declaration_never_raises(name: str) -> None:
+    body = rss("<item><title>x</title></item>", title="t\\u0041", decl=name).encode()
+    for content_type in (None, f"application/rss+xml; charset={name}"):
+        feed = parse_feed(body, FEED_URL, content_type)
+        assert feed.title == "t\\u0041" and feed.entries[0].title == "x"
+
+
+def test_json_feed_lone_surrogates_become_replacement_characters() -> None:
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "t\\udfff",'
+        b' "items": [{"id": "a\\ud800", "title": "\\ud83d\\ude00 \\ud83d",'
+        b' "content_html": "<p>\\udc00</p>", "tags": ["\\ud800"], "x\\ud800": 1}]}'
+    )
+    feed = parse_feed(body, FEED_URL)
+    entry = feed.entries[0]
+    assert feed.title == "t\ufffd"
+    assert entry.guid == "a\ufffd"
+    assert entry.title == "\U0001f600 \ufffd"  # a proper pair stays one character
+    assert entry.content_html == "<p>\ufffd</p>"
+    assert entry.categories == ("\ufffd",)
+    for text in (feed.title, entry.guid, entry.title, entry.content_html, *entry.categories):
+        (text or "").encode("utf-8")  # what the store does
+
+
+def test_json_feed_huge_number_is_a_parse_error() -> None:
+    body = b'{"version": "https://jsonfeed.org/version/1", "items": [{"id": ' + b"9" * 5000
+    with pytest.raises(ParseError, match="JSON error"):
+        parse_feed(body + b"}]}", FEED_URL)

@@ -38,6 +38,12 @@ CASES: list[tuple[str, datetime | None]] = [
     ("2021年10月28日14时08分", datetime(2021, 10, 28, 14, 8)),
     ("2021年10月28日", datetime(2021, 10, 28)),
     ("2018-09-18 14:38:10 +0800", datetime(2018, 9, 18, 14, 38, 10, tzinfo=tz(8))),
+    # CST is US Central or China (+08:00, Java's Date.toString()): zone-less, the source's
+    # configured zone decides. CDT is only ever US Central.
+    ("Thu Sep 01 11:09:17 CST 2022", datetime(2022, 9, 1, 11, 9, 17)),
+    ("Thu, 01 Sep 2022 11:09:17 CST", datetime(2022, 9, 1, 11, 9, 17)),
+    ("2022-09-01 11:09:17 cst", datetime(2022, 9, 1, 11, 9, 17)),
+    ("Thu, 01 Sep 2022 11:09:17 CDT", datetime(2022, 9, 1, 11, 9, 17, tzinfo=tz(-5))),
     # epoch seconds and milliseconds
     ("1518478934", datetime(2018, 2, 12, 23, 42, 14, tzinfo=UTC)),
     ("1518478934000", datetime(2018, 2, 12, 23, 42, 14, tzinfo=UTC)),

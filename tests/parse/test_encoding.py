@@ -86,3 +86,19 @@ def test_utf16_declared_on_8bit_bytes_is_ignored() -> None:
     assert decoded.encoding == "utf-8"
     assert TITLE in decoded.utf8.decode()
     assert decoded.warnings == ("XML declaration says UTF-16 but the bytes are 8-bit",)
+
+
+# Codecs that are no charset: bytes-to-bytes (LookupError on decode), str-to-str, the
+# "undefined" codec (UnicodeError), and escape codecs that would rewrite the content.
+@pytest.mark.parametrize(
+    "name",
+    ["base64", "hex", "rot13", "zlib", "bz2", "uu", "quopri", "undefined", "unicode_escape",
+     "raw_unicode_escape", "utf-7", "idna", "punycode"],
+)  # fmt: skip
+@pytest.mark.parametrize("where", ["xml", "http"])
+def test_non_text_codecs_are_refused(name: str, where: str) -> None:
+    body = doc(name if where == "xml" else None, title="a\\u0041+ADw-b").encode()
+    decoded = decode_body(body, f"text/xml; charset={name}" if where == "http" else None)
+    assert decoded.encoding == "utf-8"
+    assert "<title>a\\u0041+ADw-b</title>" in decoded.utf8.decode()  # read as written
+    assert any(name in w for w in decoded.warnings)

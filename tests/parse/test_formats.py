@@ -203,13 +203,58 @@ def test_json_feed_with_utf8_bom_is_read() -> None:
 
 
 def test_schedule_hints_read_from_channel() -> None:
-    body = (b'<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">'
-            b"<channel><title>t</title><ttl>60</ttl><skipHours><hour>1</hour><hour>25</hour>"
-            b"<hour>2</hour></skipHours><skipDays><day>sunday</day><day>Funday</day></skipDays>"
-            b"<sy:updatePeriod>Hourly</sy:updatePeriod><sy:updateFrequency>2"
-            b"</sy:updateFrequency></channel></rss>")
+    body = (
+        b'<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">'
+        b"<channel><title>t</title><ttl>60</ttl><skipHours><hour>1</hour><hour>25</hour>"
+        b"<hour>2</hour></skipHours><skipDays><day>sunday</day><day>Funday</day></skipDays>"
+        b"<sy:updatePeriod>Hourly</sy:updatePeriod><sy:updateFrequency>2"
+        b"</sy:updateFrequency></channel></rss>"
+    )
     feed = parse_feed(body, "http://example.com/feed")
     assert feed.ttl_minutes == 60
     assert feed.skip_hours == frozenset({1, 2})
     assert feed.skip_days == frozenset({"Sunday"})
     assert (feed.update_period, feed.update_frequency) == ("hourly", 2)
+
+
+def test_schedule_hints_ignore_non_ascii_digits() -> None:
+    # "²".isdigit() is True but int("²") raises: such values are ignored, not fatal.
+    body = (
+        b'<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">'
+        b"<channel><title>t</title><ttl>\xc2\xb2</ttl><skipHours><hour>\xc2\xb9</hour>"
+        b"<hour>\xd9\xa3</hour><hour>4</hour></skipHours>"
+        b"<sy:updateFrequency>\xc2\xb2</sy:updateFrequency></channel></rss>"
+    )
+    feed = parse_feed(body, "http://example.com/feed")
+    assert feed.ttl_minutes is None
+    assert feed.skip_hours == frozenset({4})
+    assert feed.update_frequency is None
+
+
+def _atom_xhtml(content: str) -> bytes:
+    return (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>1</id>'
+        f'<title>x</title><content type="xhtml">{content}</content></entry></feed>'
+    ).encode()
+
+
+def test_atom_xhtml_text_stays_escaped() -> None:
+    div = '<div xmlns="http://www.w3.org/1999/xhtml">'
+    cases = {
+        f"{div}Use &lt;b&gt; for bold &amp; more</div>": "Use &lt;b&gt; for bold &amp; more",
+        f"{div}Use &lt;b&gt; <i>for</i> bold</div>": "Use &lt;b&gt; <i>for</i> bold",
+        f"{div}<p>a &lt;script&gt;</p> &lt;x&gt;</div>": "<p>a &lt;script&gt;</p> &lt;x&gt;",
+    }
+    for content, html in cases.items():
+        entry = parse_feed(_atom_xhtml(content), "http://example.com/feed").entries[0]
+        assert entry.content_html == html, content
+
+
+def test_rss_description_with_markup_children_keeps_escaped_text_escaped() -> None:
+    body = (
+        b"<rss><channel><title>t</title><item><title>x</title>"
+        b"<description>1 &lt; 2 &amp;&amp; <b>bold</b> &lt;i&gt;</description>"
+        b"</item></channel></rss>"
+    )
+    entry = parse_feed(body, "http://example.com/feed").entries[0]
+    assert entry.summary_html == "1 &lt; 2 &amp;&amp; <b>bold</b> &lt;i&gt;"

@@ -9,6 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from newsdesk.clean import clean_html
 from newsdesk.publish.hexo import _TOKEN, protect_body
 from tests.publish.strategies import FRAGMENTS, body_html
 
@@ -142,3 +143,30 @@ def test_protect_body_keeps_meaning(html: str) -> None:
 def test_protect_body_is_idempotent(html: str) -> None:
     once = protect_body(html)
     assert protect_body(once) == once
+
+
+# A tag that never closes (a `{` ends its attribute name) used to backtrack through every
+# split of the name: 22 characters took 9 s, doubling per character. A hang here would
+# hit pytest-timeout; the assertions are on the output.
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p data-{}{{="1">x</p>',
+        '<p {}{{="1">x</p>',
+        '<a x="1" {}{{>x</a>',
+    ],
+    ids=["data-name", "bare-name", "after-attribute"],
+)
+def test_hostile_attribute_name_is_linear_and_stays_text(html: str) -> None:
+    name = "a" * 5000
+    protected = protect_body(html.format(name))
+    assert protected.startswith("&lt;")  # a broken tag is text, as before
+    assert name in protected and "&#123;" not in protected[:10]
+    assert protected.endswith("x</" + html.rsplit("</", 1)[1])
+
+
+@pytest.mark.timeout(30)
+def test_hostile_attribute_name_through_clean_html_and_protect_body() -> None:
+    html = '<p data-ok="1" data-' + "a" * 5000 + '{="1" data-`x="2">x</p>'
+    assert protect_body(clean_html(html, None)) == '<p data-ok="1">x</p>'

@@ -72,3 +72,26 @@ def test_categories_chain(group: str, source: str, channel: str, lines: list[str
 def test_no_category_at_all() -> None:
     article = seed_article(group="", source=" ", channel="\n")
     assert "\ncategories: []\n" in render_post(article, image_url=PROXY, placeholder="p")
+
+
+@pytest.mark.parametrize(
+    ("title", "line"),
+    [
+        ("<svg onload=alert(1)>", "title: '&lt;svg onload=alert(1)&gt;'"),
+        ("x' onmouseover='a", "title: 'x&#39; onmouseover=&#39;a'"),
+        ('Vector<int> & "a"', "title: 'Vector&lt;int&gt; &amp; &quot;a&quot;'"),
+        ("携手共促", "title: '携手共促'"),
+    ],
+)
+def test_volantis_title_is_written_as_html_text(title: str, line: str) -> None:
+    # volantis prints post.title raw into text and quoted attributes.
+    post = render_post(seed_article(title=title), image_url=PROXY, placeholder="p")
+    assert post.splitlines()[2] == line
+
+
+@pytest.mark.parametrize("profile", ["butterfly", "plain"])
+def test_other_profiles_keep_the_title_as_is(profile: str) -> None:
+    post = render_post(
+        seed_article(title="a <b> & 'c'"), image_url=PROXY, placeholder="p", profile=profile
+    )
+    assert post.splitlines()[2] == "title: 'a <b> & ''c'''"

@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from newsdesk.clean.images import repair_image
+from newsdesk.clean.images import is_placeholder, repair_image
 from newsdesk.clean.policy import DEFAULT_POLICY, CleanPolicy
 from newsdesk.clean.rules import SiteRules, TextRule, rules_for
 from newsdesk.clean.sanitize import UNWRAP_FIRST, iframe_src_allowed, sanitize
@@ -149,12 +149,29 @@ def _whitespace_only(rule: TextRule, html: str) -> str:
     return out
 
 
+_LEADING_NUMBER = re.compile(r"\s*\+?(\d+(?:\.\d*)?)")
+
+
+def _tiny(size: str | None) -> bool:
+    """A width/height of at most 1 (read as HTML does: the leading number, ``1px`` too)."""
+    match = _LEADING_NUMBER.match(size or "")
+    return match is not None and float(match.group(1)) <= 1
+
+
 def first_image(html: str) -> str | None:
-    """The ``src`` of the first ``<img>`` (document order) that has a non-empty one."""
+    """The ``src`` of the first ``<img>`` (document order) that can head the post.
+
+    Tracking pixels (width or height at most 1) and placeholders (``is_placeholder``:
+    blank.gif, loading.png, …) are skipped: as a head image they would show nothing.
+    """
     if _IMG.search(html) is None:
         return None
     for node in LexborHTMLParser(html, is_fragment=True).css("img[src]"):
-        src = strip_url(node.attrs.get("src") or "")
-        if src:
-            return src
+        attrs = node.attrs
+        src = strip_url(attrs.get("src") or "")
+        if not src or is_placeholder(src) or _tiny(attrs.get("width")):
+            continue
+        if _tiny(attrs.get("height")):
+            continue
+        return src
     return None

@@ -5,8 +5,10 @@ the earlier steps (site rules, lazy images, URLs) never have to be trusted:
 
 * tags outside ``TAGS`` are unwrapped (text kept); ``DROP_WITH_CONTENT`` goes entirely;
 * attributes outside ``ATTRIBUTES`` go, event handlers and ``style`` included; ``data-*``
-  attributes stay. No attribute at all keeps a javascript:/vbscript: value (a theme's
-  lazy-load script may well copy ``data-href`` into a link);
+  attributes stay, except on iframe/video/audio/source (lazy-load scripts copy them into
+  ``src``) and unless the name is odd (not ``[a-z][a-z0-9._:-]*``). No attribute at
+  all keeps a javascript:/vbscript: value (a theme's lazy-load script may well copy
+  ``data-href`` into a link);
 * URL attributes keep only ``URL_SCHEMES`` (relative URLs pass). ``data:`` is refused
   everywhere, images included: in feeds a data: image is a lazy-load placeholder or a
   tracking pixel, it bloats the post, and the image proxy could not serve it anyway;
@@ -126,11 +128,16 @@ IFRAME_HOSTS: frozenset[str] = frozenset(
 
 def iframe_src_allowed(src: str, hosts: frozenset[str]) -> bool:
     src = strip_url(src)
-    if not src.lower().startswith("https://"):
+    # Browsers read `\` as `/` (so `https://evil.com\@www.youtube.com/` is evil.com to
+    # them, www.youtube.com to urlsplit), and no player URL needs userinfo: refuse both.
+    if not src.lower().startswith("https://") or "\\" in src:
         return False
     try:
-        host = urlsplit(src).hostname
+        parts = urlsplit(src)
+        host = parts.hostname
     except ValueError:
+        return False
+    if parts.username is not None:
         return False
     return host is not None and host in hosts
 
@@ -139,12 +146,24 @@ def _srcset_safe(value: str) -> bool:
     return not any(has_unsafe_scheme(url) for url in srcset_urls(value))
 
 
+# ammonia keeps any ``data-*`` name, `{` or a backtick included; Hexo then shows such a
+# tag as text. Names outside this shape are never real attributes: drop them.
+_ATTR_NAME = re.compile(r"[a-z][a-z0-9._:-]*")
+# Lazy-load scripts (volantis' vanilla-lazyload) copy ``data-src`` into ``src`` on these,
+# which would bypass the iframe host check and the URL scheme check.
+_NO_DATA_ATTRIBUTES = frozenset({"iframe", "video", "audio", "source"})
+
+
 # Set when the attribute filter dropped something during the current clean() call.
 _dropped: ContextVar[bool] = ContextVar("_dropped", default=False)
 
 
 def _make_filter(iframe_hosts: frozenset[str]) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, attr: str, value: str) -> bool:
+        if not _ATTR_NAME.fullmatch(attr):
+            return False
+        if tag in _NO_DATA_ATTRIBUTES and attr.startswith("data-"):
+            return False
         if is_script_url(value):  # in any attribute: data-href, title, width, …
             return False
         if attr == "srcset":

@@ -82,11 +82,28 @@ def absolutize(url: str, base: str | None) -> str:
 
 # One srcset candidate: the URL is a run of non-space characters; its descriptors run to the
 # next comma. (The HTML standard's parser, minus the parenthesis case nobody uses in srcset.)
-_CANDIDATE = re.compile(r"[\s,]*([^\s,][^\s]*?)(,*)(?=\s|$)([^,]*)")
+# Read with a loop of anchored, possessive matches (each step only moves forward): the
+# former single regex retried from every position of a separator run, quadratic on
+# ``'a' + ', ' * 40000`` and on a long run of commas inside a URL.
+_SEPARATORS = re.compile(r"[\s,]*+")
+_NON_SPACE_RUN = re.compile(r"\S++")
+_DESCRIPTORS = re.compile(r"[^,]*+")
+
+
+def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    match = pattern.match(text, pos)
+    return match.end() if match else pos
 
 
 def _candidate_spans(srcset: str) -> list[tuple[int, int]]:
-    return [m.span(1) for m in _CANDIDATE.finditer(srcset)]
+    spans: list[tuple[int, int]] = []
+    pos = _skip(_SEPARATORS, srcset, 0)
+    while pos < len(srcset):
+        run_end = _skip(_NON_SPACE_RUN, srcset, pos)  # pos holds a non-space: run_end > pos
+        # The URL is the run without its trailing commas; its descriptors run to a comma.
+        spans.append((pos, pos + len(srcset[pos:run_end].rstrip(","))))
+        pos = _skip(_SEPARATORS, srcset, _skip(_DESCRIPTORS, srcset, run_end))
+    return spans
 
 
 def srcset_urls(srcset: str) -> list[str]:

@@ -35,10 +35,14 @@ _MONTHS = {
     for name in names
 }
 
+# "CST" is missing on purpose: besides US Central it is China Standard Time (+08:00), which
+# is what Java's Date.toString() prints on Chinese sites. It reads as no zone (below), so
+# the source's configured zone applies.
+_AMBIGUOUS_ZONES = frozenset({"cst"})
 # RFC 822 zone names. Military single letters are ignored (RFC 1123 says treat them as -0000).
 _ZONE_NAMES = {
     "gmt": 0, "ut": 0, "utc": 0, "z": 0,
-    "est": -5, "edt": -4, "cst": -6, "cdt": -5,
+    "est": -5, "edt": -4, "cdt": -5,
     "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
 }  # fmt: skip
 
@@ -110,8 +114,11 @@ def _from_match(match: re.Match[str] | None, *, numeric_month: bool) -> datetime
     year = int(parts["year"])
     if year < 100:  # RFC 822 two-digit years
         year += 2000 if year < 70 else 1900
-    zone = _zone(parts["zone"]) if parts.get("zone") else None
-    if parts.get("zone") and zone is None:
+    zone_text = parts.get("zone")
+    if zone_text and zone_text.lower() in _AMBIGUOUS_ZONES:
+        zone_text = None  # naive: the source's configured zone decides
+    zone = _zone(zone_text) if zone_text else None
+    if zone_text and zone is None:
         return None
     try:
         return datetime(

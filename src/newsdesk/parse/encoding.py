@@ -65,12 +65,28 @@ class Decoded:
     warnings: tuple[str, ...] = ()
 
 
+# Text codecs that do not read a charset but interpret the text (escape sequences) or
+# are Python internals: a feed declaring one must not have its content rewritten.
+# UTF-7 is refused too: ``+ADw-script+AD4-`` spells markup that no filter upstream saw.
+_NOT_CHARSETS = frozenset(
+    {"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode", "utf-7"}
+)
+
+
 def _canonical(name: str) -> str | None:
-    """A normalised codec name for a declared charset, or None when Python has no codec."""
+    """A normalised codec name for a declared charset, or None when Python has no codec.
+
+    Only text encodings count: ``base64``, ``zlib``, ``rot13`` … are bytes-to-bytes or
+    str-to-str transforms (decoding with them raises LookupError), and the escape codecs
+    would rewrite the content.
+    """
     key = name.strip().lower()
     try:
-        codec = codecs.lookup(_ALIASES.get(key, key)).name
+        info = codecs.lookup(_ALIASES.get(key, key))
     except LookupError:
+        return None
+    codec = info.name
+    if not getattr(info, "_is_text_encoding", True) or codec in _NOT_CHARSETS:
         return None
     return _ALIASES.get(codec, codec)
 
@@ -105,7 +121,7 @@ def _strict(body: bytes, codec: str) -> bytes | None:
     """``body`` re-encoded as UTF-8 if it decodes strictly as ``codec``, else None."""
     try:
         text = body.decode(codec)
-    except UnicodeDecodeError:
+    except (UnicodeError, LookupError):  # any codec failure means "not this encoding"
         return None
     return body if codec == "utf-8" else text.encode("utf-8")
 

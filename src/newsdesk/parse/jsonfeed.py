@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from newsdesk.errors import ParseError
@@ -21,6 +22,11 @@ def map_json(data: bytes, url: str, notes: Notes) -> ParsedFeed:
         raise ParseError(f"JSON error at line {exc.lineno}: {exc.msg}") from exc
     except RecursionError as exc:  # absurdly nested input
         raise ParseError("JSON error: nested too deeply") from exc
+    except ValueError as exc:  # int() refuses numbers over 4,300 digits (CVE-2020-10735)
+        raise ParseError(f"JSON error: {str(exc)[:80]}") from exc
+    # "\ud800" escapes give lone surrogates, which UTF-8 cannot encode (the store would
+    # crash on them): replace each with U+FFFD, as a decoder would.
+    doc = _no_surrogates(doc)
     if not isinstance(doc, dict):
         raise ParseError("not a feed: JSON document is not an object")
     version = doc.get("version")
@@ -41,6 +47,20 @@ def map_json(data: bytes, url: str, notes: Notes) -> ParsedFeed:
         link=resolve(url, _str(doc.get("home_page_url"))),
         entries=tuple(entries),
     )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate in every string (keys too) made U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _str(value: Any) -> str | None:

@@ -74,18 +74,31 @@ def map_rss(root: Element, url: str, notes: Notes) -> ParsedFeed:
             elif key == "ttl":
                 ttl = _minutes(text_of(child), notes)
             elif key == "skipHours":
-                skip_hours = {int(h) for h in _texts(child) if h.isdigit() and int(h) < 24}
+                skip_hours = {int(h) for h in _texts(child) if _is_number(h) and int(h) < 24}
             elif key == "skipDays":
                 skip_days = {d.capitalize() for d in _texts(child) if d.lower() in _DAYS}
             elif key == "sy:updatePeriod":
                 period = text_of(child).strip().lower() or None
             elif key == "sy:updateFrequency":
                 value = text_of(child).strip()
-                frequency = int(value) if value.isdigit() and len(value) < 6 else None
+                frequency = int(value) if _is_number(value) and len(value) < 6 else None
     entries = tuple(_entry(item, url, notes) for item in items)
-    return ParsedFeed(format=fmt, title=title or "", link=link, entries=entries, ttl_minutes=ttl,
-                      skip_hours=frozenset(skip_hours), skip_days=frozenset(skip_days),
-                      update_period=period, update_frequency=frequency)
+    return ParsedFeed(
+        format=fmt,
+        title=title or "",
+        link=link,
+        entries=entries,
+        ttl_minutes=ttl,
+        skip_hours=frozenset(skip_hours),
+        skip_days=frozenset(skip_days),
+        update_period=period,
+        update_frequency=frequency,
+    )
+
+
+def _is_number(text: str) -> bool:
+    # str.isdigit() accepts "²" and other digits int() refuses; ASCII decimals only.
+    return text.isascii() and text.isdecimal()
 
 
 def _texts(parent: Element) -> list[str]:
@@ -98,7 +111,7 @@ def _is_alternate(link: Element) -> bool:
 
 def _minutes(text: str, notes: Notes) -> int | None:
     text = text.strip()
-    if text.isdigit() and len(text) < 9:
+    if _is_number(text) and len(text) < 9:
         return int(text)
     notes.add(f"ignored <ttl> {text[:20]!r}: not a number of minutes")
     return None

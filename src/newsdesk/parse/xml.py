@@ -12,6 +12,7 @@ before ``<?xml`` are tolerated, and ``recover=True`` reads unclosed documents.
 
 from __future__ import annotations
 
+import html
 import re
 from copy import deepcopy
 from html.entities import html5
@@ -186,25 +187,35 @@ def inner_markup(el: Element) -> str:
     """The element's content as an HTML string: escaped/CDATA text, or raw child markup."""
     if len(el) == 0:
         return el.text or ""
-    # Unescaped HTML inside <description>: re-serialise it rather than lose it.
-    parts = [el.text or ""]
+    # Unescaped HTML inside <description>: re-serialise it rather than lose it. Its text is
+    # markup-level text now, so `&lt;b&gt;` (parsed to "<b>") must be escaped again.
+    parts = [_escape(el.text or "")]
     parts.extend(_html(child) for child in el)
     return "".join(parts)
 
 
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
 def xhtml_children_html(el: Element) -> str:
-    """Atom ``type="xhtml"``: the children of the wrapper div, as HTML without namespaces."""
+    """Atom ``type="xhtml"``: the children of the wrapper div, as HTML without namespaces.
+
+    XHTML content is markup, never escaped text, so even a text-only wrapper is escaped.
+    """
     wrapper = el
     for child in el:
         if isinstance(child.tag, str) and etree.QName(child).localname == "div":
             wrapper = child
             break
+    if len(wrapper) == 0:
+        return _escape(wrapper.text or "")
     return inner_markup(wrapper)
 
 
 def _html(child: Element) -> str:
     if not isinstance(child.tag, str):  # comment or PI left by recovery
-        return child.tail or ""
+        return _escape(child.tail or "")
     copy = _without_namespaces(child)
     return etree.tostring(copy, encoding="unicode", method="html", with_tail=True)
 

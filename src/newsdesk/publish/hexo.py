@@ -30,6 +30,7 @@ from newsdesk.models import Article
 from newsdesk.publish.frontmatter import clean_text, quote, rfc822_gmt, scalar
 
 __all__ = [
+    "HTML_TITLE_PROFILES",
     "IMAGE_KEYS",
     "PROFILES",
     "category_chain",
@@ -39,6 +40,7 @@ __all__ = [
     "post_filename",
     "protect_body",
     "render_post",
+    "title_value",
 ]
 
 # Front-matter profiles: key order per theme. Image keys all carry the head image.
@@ -64,8 +66,12 @@ _TOKEN = re.compile(
     r"|(?P<bogus><[!?][^>]*>?|</(?=[^A-Za-z])[^>]*>?)"  # HTML reads these as comments
     r"|(?P<raw><(?P<rawname>script|style)(?=[\t\n\f\r />])[^>]*>.*?(?:</(?P=rawname)\s*>|\Z))"
     rf"|(?P<tag></?(?P<name>[A-Za-z]{_NAME}*)"
-    rf"(?P<attrs>(?:[\t\n\f\r /]*{_NAME}+"
-    r"(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:\"[^\"]*\"|'[^']*'|[^\t\n\f\r >]*))?)*[\t\n\f\r /]*)>)"
+    # Each attribute is an atomic group and every run possessive: a name could otherwise
+    # be split anywhere (the separator may be empty), and a tag that fails to close (a `{`
+    # in a name) backtracked through every split: exponential in the name's length.
+    rf"(?P<attrs>(?>[\t\n\f\r /]*+{_NAME}++"
+    r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?)*+"
+    r"[\t\n\f\r /]*+)>)"
     r"|(?P<text>[^<]+)"
     r"|(?P<lt><)",
     re.DOTALL | re.IGNORECASE,
@@ -171,6 +177,25 @@ def image_value(url: str) -> str:
     return _URL_UNSAFE.sub(lambda m: quote_url(m.group(), safe=""), url)
 
 
+# Profiles whose theme prints ``post.title`` raw: volantis 6.8 writes it unescaped into
+# text, into `title='…'`/`alt="…"` attributes and into share-link hrefs (tests/hexo).
+HTML_TITLE_PROFILES = frozenset({"volantis"})
+_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
+
+
+def title_value(title: str, profile: str) -> str:
+    """The title as the profile's theme needs it in the front matter.
+
+    For a theme that prints the title raw, it is written as HTML text: the five special
+    characters become references, which the browser shows as the characters themselves.
+    Stripping tag-like text in clean_title instead would lose ``Vector<int>`` and still
+    let a quote break out of the theme's attributes.
+    """
+    if profile in HTML_TITLE_PROFILES:
+        return clean_text(title).translate(_HTML_SPECIAL)
+    return title
+
+
 def category_chain(article: Article) -> list[str]:
     """group > source > channel, cleaned, without empty names."""
     names = [clean_text(n) for n in (article.group, article.source, article.channel)]
@@ -201,7 +226,7 @@ def render_post(
     lines = ["", "---"]
     for key in keys:
         if key == "title":
-            lines.append(f"title: {quote(article.title)}")
+            lines.append(f"title: {quote(title_value(article.title, profile))}")
         elif key == "categories":
             names = category_chain(article)
             lines.append("categories: " if names else "categories: []")
