@@ -223,7 +223,8 @@ async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
         log.warning("feed fetch failed", extra={"feed": source.url, "error": result.error})
         return FeedOutcome(source, "failed", error=result.error, retry_after=result.retry_after)
     if result.not_modified:
-        store.record_not_modified(source.key, now=when)
+        store.record_not_modified(source.key, now=when, etag=result.etag,
+                                  last_modified=result.last_modified)
         return FeedOutcome(source, "not modified")
 
     from newsdesk.parse import parse_feed

@@ -143,6 +143,13 @@ def test_not_modified_is_a_success(store: Store) -> None:
     assert state.etag == "e1"  # a 304 keeps the validators it answered
 
 
+def test_not_modified_can_refresh_validators(store: Store) -> None:
+    save(store, [make_article("a1")], etag="e1")
+    state = store.record_not_modified(FEED, now=NOW, etag="e2", last_modified=None)
+    assert state.etag == "e2"
+    assert store.feed_state(FEED).etag == "e2"
+
+
 def test_sync_feeds_adds_refreshes_and_keeps(store: Store) -> None:
     other = "rsshub://example/other"
     added = store.sync_feeds(

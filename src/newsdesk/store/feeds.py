@@ -168,7 +168,8 @@ def record_failure(
     return _update(conn, key, **values)
 
 
-def record_not_modified(conn: Connection, key: str, *, now: datetime) -> FeedState:
+def record_not_modified(conn: Connection, key: str, *, now: datetime,
+                        validators: dict[str, str] | None = None) -> FeedState:
     return _update(
         conn,
         key,
@@ -177,6 +178,7 @@ def record_not_modified(conn: Connection, key: str, *, now: datetime) -> FeedSta
         last_status=304,
         last_error=None,
         error_streak=0,
+        **(validators or {}),
     )
 
 
