@@ -131,17 +131,16 @@ def run(config: Config, store: Any, *, now: datetime | None = None,
 
 def fetch_and_store(config: Config, store: Any, *, now: datetime | None = None,
                     progress: ProgressHook | None = None,
-                    only: Sequence[FeedSource] | None = None,
-                    transport: Any = None) -> list[FeedOutcome]:
+                    only: Sequence[FeedSource] | None = None) -> list[FeedOutcome]:
     """Fetch the configured feeds concurrently; store each one as it arrives."""
     return asyncio.run(fetch_and_store_async(config, store, now=now, progress=progress,
-                                             only=only, transport=transport))
+                                             only=only))
 
 
 async def fetch_and_store_async(config: Config, store: Any, *, now: datetime | None = None,
                                 progress: ProgressHook | None = None,
                                 only: Sequence[FeedSource] | None = None,
-                                transport: Any = None) -> list[FeedOutcome]:
+                                ) -> list[FeedOutcome]:
     """``fetch_and_store`` for callers that already run an event loop (``watch``)."""
     from newsdesk.fetch import fetch_all, make_client
 
@@ -155,9 +154,7 @@ async def fetch_and_store_async(config: Config, store: Any, *, now: datetime | N
     queue: asyncio.Queue[FetchResult | None] = asyncio.Queue()
     outcomes: dict[str, FeedOutcome] = {}
 
-    client = (make_client(options) if transport is None
-              else make_client(options, transport=transport))
-    async with client:
+    async with make_client(options) as client:
         async def consume() -> None:
             while (result := await queue.get()) is not None:
                 outcome = await _ingest_guarded(config, store, client, result, now)
@@ -274,20 +271,26 @@ def _reconcile(store: Any, source: FeedSource, articles: list[Article]) -> list[
     """
     from newsdesk.process import UNDATED
 
-    out: list[Article] = []
-    for article in articles:
+    def split_form(article: Article) -> tuple[str | None, str | None]:
+        """(bare guid, None) for a ``guid|link`` id; (None, ``guid|link``) for a bare guid."""
         aid, link = article.article_id, article.link
-        if link and aid.endswith("|" + link):
-            bare = aid[: -len(link) - 1]
-            stored = store.get_article(source.key, bare)
-            if stored is not None and stored.link == link:  # the same article as before
-                article = replace(article, article_id=bare)
-        elif link and aid != link and store.get_article(source.key, f"{aid}|{link}"):
-            article = replace(article, article_id=f"{aid}|{link}")
-        if article.extra.get(UNDATED):
-            stored = store.get_article(source.key, article.article_id)
-            if stored is not None:
-                article = replace(article, published=stored.published)
+        if not link or aid == link:
+            return None, None
+        if aid.endswith("|" + link):
+            return aid[: -len(link) - 1], None
+        return None, f"{aid}|{link}"
+
+    forms = [split_form(a) for a in articles]
+    wanted = [a.article_id for a in articles] + [f for pair in forms for f in pair if f]
+    stored = store.get_articles(source.key, wanted)  # one query for the whole feed
+    out: list[Article] = []
+    for article, (bare, split) in zip(articles, forms, strict=True):
+        if bare is not None and bare in stored and stored[bare].link == article.link:
+            article = replace(article, article_id=bare)  # the same article as before
+        elif split is not None and split in stored:
+            article = replace(article, article_id=split)  # it was split before: stay so
+        if article.extra.get(UNDATED) and article.article_id in stored:
+            article = replace(article, published=stored[article.article_id].published)
         out.append(article)
     return out
 
@@ -335,10 +338,11 @@ async def _with_full_text(store: Any, client: Any, config: Config, source: FeedS
     options = config.options_for(source)
     by_link = {e.link: e for e in parsed.entries if e.link}
     gate = asyncio.Semaphore(_FULL_TEXT_PARALLEL)
+    stored = store.get_articles(source.key, [a.article_id for a in articles])
 
     async def upgrade(article: Article) -> Article:
         entry = by_link.get(article.link or "")
-        if entry is None or store.get_article(source.key, article.article_id) is not None:
+        if entry is None or article.article_id in stored:
             return article
         link = article.link or ""
         same_host = urlsplit(link).hostname == feed_host

@@ -125,4 +125,5 @@ def test_demo_runs_offline(tmp_path: Path) -> None:
     posts_dir = tmp_path / "demo/blog/source/_posts"
     assert len(list(posts_dir.glob("*.md"))) >= 15
     assert (tmp_path / "demo/public/index.html").exists()
-    assert str(posts_dir) in re.sub(r"\s+", "", result.stdout) or "Hexo posts" in result.stdout
+    # It says where the posts are (rich may wrap the long path, so compare without spaces).
+    assert str(posts_dir) in re.sub(r"\s+", "", result.stdout)

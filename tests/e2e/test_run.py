@@ -237,3 +237,24 @@ def test_unwritable_output_folder_exits_4_with_the_path(server: LocalServer, wri
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 4, result.stderr
     assert "output folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_two_articles_never_share_a_file(server: LocalServer, write_config,
+                                         monkeypatch) -> None:
+    import pytest
+
+    from newsdesk import pipeline
+    from newsdesk.config import load_config
+    from newsdesk.publish import hexo
+    from newsdesk.store import open_store
+
+    url = server.route("/two", rss(("一", "x1"), ("二", "x2")), headers={"Content-Type": RSS})
+    cfg = load_config(write_config(f"  g:\n    s:\n      c: {url}\n"))
+    store = open_store(cfg.database)
+    try:
+        pipeline.fetch_and_store(cfg, store)
+        monkeypatch.setattr(hexo, "post_filename", lambda article: "same.md")
+        with pytest.raises(RuntimeError, match="two articles map to the same file"):
+            pipeline.publish(cfg, store)
+    finally:
+        store.close()

@@ -1,4 +1,4 @@
-"""writer.py: atomic, change-only writes; one file per article per run."""
+"""writer.py: atomic, change-only writes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from newsdesk.errors import PublishError
 from newsdesk.models import Article
 from newsdesk.publish import writer
 from newsdesk.publish.hexo import post_filename
-from newsdesk.publish.writer import remove_posts, write_if_changed, write_posts
+from newsdesk.publish.writer import remove_posts, write_if_changed
 from tests.publish.seed import seed_article
 
 
@@ -38,21 +38,25 @@ def test_text_is_written_as_utf8_without_newline_translation(tmp_path: Path) -> 
     assert path.read_bytes() == "\n新媒体\r\n  ".encode()
 
 
-def test_unchanged_article_keeps_mtime(tmp_path: Path) -> None:
-    report = write_posts(tmp_path, _articles(2), _render, post_filename)
-    path = tmp_path / report.files[0]
+def _write_all(folder: Path, articles: list[Article], *, fsync: bool = True) -> list[str]:
+    return [write_if_changed(folder / post_filename(a), _render(a), fsync=fsync)
+            for a in articles]
+
+
+@pytest.mark.parametrize("fsync", [True, False])
+def test_unchanged_article_keeps_mtime(tmp_path: Path, fsync: bool) -> None:
+    assert _write_all(tmp_path, _articles(2), fsync=fsync) == ["new", "new"]
+    path = tmp_path / post_filename(_articles(2)[0])
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))
-    again = write_posts(tmp_path, _articles(2), _render, post_filename)
-    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+    assert _write_all(tmp_path, _articles(2), fsync=fsync) == ["unchanged", "unchanged"]
     assert path.stat().st_mtime_ns == 1_000_000_000
 
 
 def test_changed_article_is_updated(tmp_path: Path) -> None:
-    write_posts(tmp_path, _articles(2), _render, post_filename)
+    _write_all(tmp_path, _articles(2))
     changed = [replace(a, title=a.title + "!") for a in _articles(2)]
-    report = write_posts(tmp_path, changed, _render, post_filename)
-    assert (report.new, report.updated, report.unchanged) == (0, 2, 0)
-    assert (tmp_path / report.files[1]).read_text() == "title: t1!\n"
+    assert _write_all(tmp_path, changed) == ["updated", "updated"]
+    assert (tmp_path / post_filename(changed[1])).read_text() == "title: t1!\n"
 
 
 def test_no_partial_file_on_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,19 +85,6 @@ def test_no_empty_file_when_the_new_file_cannot_be_written(
     with pytest.raises(PublishError, match="No space left"):
         write_if_changed(tmp_path / "new.md", "text")
     assert list(tmp_path.iterdir()) == []
-
-
-def test_same_file_twice_in_one_run_is_a_bug(tmp_path: Path) -> None:
-    twins = [seed_article(), seed_article(title="other")]
-    with pytest.raises(ValueError, match="two articles map to"):
-        write_posts(tmp_path, twins, _render, post_filename)
-
-
-def test_report_lists_files_in_order(tmp_path: Path) -> None:
-    articles = _articles(3)
-    report = write_posts(tmp_path / "posts", articles, _render, post_filename)
-    assert report.files == [post_filename(a) for a in articles]
-    assert (report.new, report.updated, report.unchanged) == (3, 0, 0)
 
 
 def test_remove_posts(tmp_path: Path) -> None:

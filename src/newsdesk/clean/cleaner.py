@@ -17,6 +17,7 @@ from newsdesk.clean.images import is_placeholder, repair_image
 from newsdesk.clean.policy import DEFAULT_POLICY, CleanPolicy
 from newsdesk.clean.rules import SiteRules, TextRule, rules_for
 from newsdesk.clean.sanitize import UNWRAP_FIRST, iframe_src_allowed, sanitize
+from newsdesk.clean.text import CONTROL_CHARS
 from newsdesk.clean.urls import (
     absolutize,
     has_unsafe_scheme,
@@ -27,8 +28,6 @@ from newsdesk.clean.urls import (
 
 __all__ = ["clean_html", "first_image"]
 
-# C0 controls (but tab, LF, CR) and DEL: never content, and Hexo drops posts holding some.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Start/end tags of the HTML "formatting elements", the ones the tree builder re-opens in
 # every new block. Used only by the blow-up fallback.
@@ -123,7 +122,7 @@ def clean_html(html: str, base_url: str | None, policy: CleanPolicy = DEFAULT_PO
     ``base_url`` (the article link, else the feed URL) resolves relative URLs and picks the
     site rules. Image URLs stay the originals; proxies are added at publish time.
     """
-    html = _CONTROL.sub("", html)
+    html = CONTROL_CHARS.sub("", html)
     rules = rules_for(base_url, policy.site_rules)
     if "<" not in html and not rules.text:  # plain text: nothing to rewrite, only to escape
         out = sanitize(html, policy.iframe_hosts)

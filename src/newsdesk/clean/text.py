@@ -7,7 +7,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["clean_title", "html_text"]
+__all__ = ["CONTROL_CHARS", "clean_title", "html_text"]
 
 # Only tags a title is known to carry are stripped, so that "Vector<int>" or "1 < 2 > 0"
 # survive as text.
@@ -16,7 +16,8 @@ _TITLE_TAG = re.compile(
     r"|span|strike|strong|sub|sup|tt|u)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls (but tab, LF, CR) and DEL: never content, and Hexo drops posts holding some.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 _MAX_UNESCAPES = 3  # "&amp;amp;quot;" is as deep as feeds go
 
@@ -36,7 +37,7 @@ def clean_title(raw: str) -> str:
     """A title as plain text: entities decoded (also double-escaped ones), title tags
     stripped, control characters removed, whitespace runs (newlines too) made one space."""
     text = _TITLE_TAG.sub("", _unescape(raw))
-    text = _CONTROL.sub("", text)
+    text = CONTROL_CHARS.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -45,4 +46,4 @@ def html_text(html: str) -> str:
     if "<" not in html and "&" not in html:
         return _SPACES.sub(" ", html).strip()
     text = LexborHTMLParser(html, is_fragment=True).text(separator=" ")
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    return _SPACES.sub(" ", CONTROL_CHARS.sub("", text)).strip()

@@ -9,7 +9,7 @@ serialised as HTML, so escaped text in ``<pre>`` stays escaped), and
 from __future__ import annotations
 
 from newsdesk.models import Enclosure, Entry, ParsedFeed
-from newsdesk.parse.fields import NS, Notes, clean, plain_to_html, resolve
+from newsdesk.parse.fields import NS, Notes, clean, is_alternate, plain_to_html, resolve
 from newsdesk.parse.xml import Element, inner_markup, text_of, xhtml_children_html
 
 __all__ = ["map_atom"]
@@ -34,7 +34,7 @@ def map_atom(root: Element, url: str, notes: Notes) -> ParsedFeed:
             entries.append(_entry(child, ns, url, notes))
         elif local == "title" and title is None:
             title = clean(text_of(child))
-        elif local == "link" and link is None and _is_alternate(child):
+        elif local == "link" and link is None and is_alternate(child):
             link = _href(child, url)
     return ParsedFeed(format=fmt, title=title or "", link=link, entries=tuple(entries))
 
@@ -45,10 +45,6 @@ def _local(tag: str, ns: str) -> str | None:
         prefix = f"{{{ns}}}"
         return tag[len(prefix) :] if tag.startswith(prefix) else None
     return None if tag.startswith("{") else tag
-
-
-def _is_alternate(link: Element) -> bool:
-    return (link.get("rel") or "alternate").strip() == "alternate"
 
 
 def _href(link: Element, url: str) -> str | None:

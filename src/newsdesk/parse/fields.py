@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from typing import Any
 from urllib.parse import urljoin
 
 from newsdesk.parse.dates import parse_date
 
-__all__ = ["NS", "Notes", "clean", "plain_to_html", "resolve"]
+__all__ = ["NS", "Notes", "clean", "is_alternate", "plain_to_html", "resolve"]
 
 
 class NS:
@@ -97,3 +98,8 @@ def plain_to_html(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
     return html.escape(text, quote=False).replace("\n", "<br>\n")
+
+
+def is_alternate(link: Any) -> bool:
+    """A ``<link>`` whose rel is ``alternate`` (the default): the entry's own page."""
+    return (link.get("rel") or "alternate").strip() == "alternate"

@@ -9,7 +9,7 @@ recovery as a plain tag named ``itunes:x`` and so maps the same way.
 from __future__ import annotations
 
 from newsdesk.models import Enclosure, Entry, ParsedFeed
-from newsdesk.parse.fields import NS, Notes, clean, resolve
+from newsdesk.parse.fields import NS, Notes, clean, is_alternate, resolve
 from newsdesk.parse.xml import Element, inner_markup, text_of
 
 __all__ = ["map_rss"]
@@ -69,7 +69,7 @@ def map_rss(root: Element, url: str, notes: Notes) -> ParsedFeed:
                 title = clean(text_of(child))
             elif key == "link" and link is None:
                 link = resolve(url, text_of(child))
-            elif key == "atom:link" and link is None and _is_alternate(child):
+            elif key == "atom:link" and link is None and is_alternate(child):
                 link = resolve(url, child.get("href"))
             elif key == "ttl":
                 ttl = _minutes(text_of(child), notes)
@@ -103,10 +103,6 @@ def _is_number(text: str) -> bool:
 
 def _texts(parent: Element) -> list[str]:
     return [text_of(c).strip() for c in parent if isinstance(c.tag, str)]
-
-
-def _is_alternate(link: Element) -> bool:
-    return (link.get("rel") or "alternate").strip() == "alternate"
 
 
 def _minutes(text: str, notes: Notes) -> int | None:
@@ -159,7 +155,7 @@ def _entry(item: Element, url: str, notes: Notes) -> Entry:
                 enclosures.append(Enclosure(href, clean(child.get("type"))))
         elif key == "feedburner:origLink":
             orig_link = clean(text_of(child))
-        elif key == "atom:link" and link is None and _is_alternate(child):
+        elif key == "atom:link" and link is None and is_alternate(child):
             link = clean(child.get("href"))
         elif thumbnail is None and key.startswith(("media:", "itunes:image")):
             thumbnail = _thumbnail(child, key)

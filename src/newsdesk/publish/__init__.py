@@ -2,7 +2,7 @@
 
     hexo.py         render_post, post_filename, protect_body, PROFILES (layouts as data)
     frontmatter.py  YAML scalars and dates that every reader reads back exactly
-    writer.py       write_posts / write_if_changed / remove_posts (atomic, change-only)
+    writer.py       write_if_changed / flush_to_disk / remove_posts (atomic, change-only)
     hugo.py         content/posts/<name>.md for Hugo (needs goldmark `unsafe = true`)
     jekyll.py       _posts/YYYY-MM-DD-<name>.html for Jekyll
     site/           the static site (built separately)
@@ -12,15 +12,13 @@ their modules.
 """
 
 from newsdesk.publish.hexo import PROFILES, post_filename, protect_body, render_post
-from newsdesk.publish.writer import PublishReport, remove_posts, write_if_changed, write_posts
+from newsdesk.publish.writer import remove_posts, write_if_changed
 
 __all__ = [
     "PROFILES",
-    "PublishReport",
     "post_filename",
     "protect_body",
     "remove_posts",
     "render_post",
     "write_if_changed",
-    "write_posts",
 ]

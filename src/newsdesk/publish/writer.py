@@ -1,7 +1,7 @@
 """The only publish module that touches the disk.
 
     write_if_changed(path, text) -> "new" | "updated" | "unchanged"
-    write_posts(posts_dir, articles, render, filename) -> PublishReport
+    flush_to_disk()  (one sync for a batch written with fsync=False)
     remove_posts(posts_dir, filenames) -> list of removed names
 
 Writes are atomic (a temp file in the same folder, fsync, ``os.replace``), so a reader or a
@@ -14,27 +14,15 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
 from newsdesk.errors import PublishError
-from newsdesk.models import Article
 
-__all__ = ["PublishReport", "flush_to_disk", "remove_posts", "write_if_changed", "write_posts"]
+__all__ = ["flush_to_disk", "remove_posts", "write_if_changed"]
 
 WriteOutcome = Literal["new", "updated", "unchanged"]
-
-
-@dataclass
-class PublishReport:
-    """What one ``write_posts`` run did. ``files`` lists every file name it wrote or kept."""
-
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    files: list[str] = field(default_factory=list)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -89,33 +77,6 @@ def write_if_changed(path: Path, text: str, *, fsync: bool = True) -> WriteOutco
 def flush_to_disk() -> None:
     """Make every write so far durable (one ``sync`` for a whole batch of posts)."""
     os.sync()
-
-
-def write_posts(
-    posts_dir: Path,
-    articles: Iterable[Article],
-    render: Callable[[Article], str],
-    filename: Callable[[Article], str],
-) -> PublishReport:
-    """Render and write each article; two articles mapping to one file name is a bug."""
-    try:
-        posts_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PublishError(f"cannot create {posts_dir}: {exc}") from exc
-    report = PublishReport()
-    seen: dict[str, str] = {}
-    for article in articles:
-        name = filename(article)
-        if name in seen:
-            raise ValueError(
-                f"two articles map to {name!r} in one run: {seen[name]!r} and "
-                f"{article.feed_key!r}/{article.article_id!r}"
-            )
-        seen[name] = f"{article.feed_key}/{article.article_id}"
-        outcome = write_if_changed(posts_dir / name, render(article))
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        report.files.append(name)
-    return report
 
 
 def remove_posts(posts_dir: Path, filenames: Iterable[str]) -> list[str]:

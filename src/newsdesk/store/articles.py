@@ -193,6 +193,16 @@ def get(conn: Connection, feed_key: str, article_id: str) -> Article | None:
     return from_row(row) if row is not None else None
 
 
+def get_light(conn: Connection, feed_key: str, ids: Sequence[str]) -> dict[str, Article]:
+    """The stored articles of the feed among ``ids``, without their html."""
+    found: dict[str, Article] = {}
+    for part in chunks(ids):
+        rows = conn.execute(sa.select(*_LIGHT).where(
+            articles.c.feed_key == feed_key, articles.c.article_id.in_(part)))
+        found.update((row.article_id, from_row(row, with_html=False)) for row in rows)
+    return found
+
+
 def html_of(conn: Connection, feed_key: str, article_id: str) -> str | None:
     return conn.execute(
         sa.select(articles.c.html).where(

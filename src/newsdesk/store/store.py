@@ -226,6 +226,11 @@ class Store:
         with self._read(f"read article {article_id} of feed {feed_key}") as conn:
             return articles.get(conn, feed_key, article_id)
 
+    def get_articles(self, feed_key: str, article_ids: Sequence[str]) -> dict[str, Article]:
+        """The stored articles among ``article_ids``, by id, html left "" (one query)."""
+        with self._read(f"read articles of feed {feed_key}") as conn:
+            return articles.get_light(conn, feed_key, list(dict.fromkeys(article_ids)))
+
     def load_html(self, article: Article) -> str:
         """The stored html of an article listed with ``with_html=False``; "" once it is gone."""
         key = f"{article.article_id} of feed {article.feed_key}"
