@@ -476,7 +476,7 @@ def watch(ctx: click.Context, once: bool) -> None:
 @_config_option
 @click.option("--full", is_flag=True, help="Rebuild every page, ignoring the incremental state.")
 @click.option("--search/--no-search", default=None,
-              help="Force (or skip) rebuilding the search index this time; by default it "
+              help="Force (or skip) updating the search index this time; by default it "
                    "follows site.search and site.search_interval.")
 @click.pass_context
 def build(ctx: click.Context, full: bool, search: bool | None) -> None:
@@ -492,6 +492,8 @@ def build(ctx: click.Context, full: bool, search: bool | None) -> None:
     out.print(f"site: {report.pages_written} page(s) written, {report.pages_unchanged} unchanged, "
               f"{report.pages_deleted} deleted, {report.articles} articles in "
               f"{report.seconds:.2f}s → {config.site.out_dir}", highlight=False)
+    if report.search_indexed:
+        out.print(f"search index updated in {report.search_seconds:.2f}s", highlight=False)
 
 
 @main.command()

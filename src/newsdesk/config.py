@@ -75,9 +75,9 @@ class SiteSettings:
     per_page: int = 30
     theme_dir: Path | None = None
     listen: str = "127.0.0.1:8080"
-    search: bool = True  # build a Pagefind index
-    # Re-index at most this often (seconds). Pagefind re-reads the whole site: 25 s at
-    # 50,000 articles, so big sites index on a slower beat than they build. 0 = every build.
+    search: bool = True  # keep the site's search index up to date
+    # Update the index at most this often (seconds); 0 = every build. Updates are
+    # incremental (new articles only), so this is rarely worth setting.
     search_interval: float = 0.0
 
 

@@ -163,7 +163,8 @@ async def fetch_and_store_async(config: Config, store: Any, *, now: datetime | N
 
         consumer = asyncio.create_task(consume())
         try:
-            await fetch_all(client, sources, states, options, on_result=queue.put_nowait)
+            await fetch_all(client, sources, states, options, on_result=queue.put_nowait,
+                            keep_results=False)
         finally:
             queue.put_nowait(None)
             await consumer

@@ -24,7 +24,7 @@ def search_due(config: Config, *, forced: bool = False) -> bool:
         return site.search or forced
     if not site.search:
         return False
-    bundle = site.out_dir / "pagefind" / "pagefind.js"
+    bundle = site.out_dir / "search-index" / "index.json"
     try:
         age = time.time() - bundle.stat().st_mtime
     except FileNotFoundError:
@@ -46,13 +46,19 @@ def site_options(config: Config, *, full: bool = False, search: bool | None = No
     from newsdesk.publish.site import SiteOptions
 
     placeholder = config.placeholder if "{n}" not in config.placeholder else None
+    default = image_url_for(config, None)
+    probe = "https://example.invalid/probe.jpg"
+    # Only feeds with their own image proxy get a mapping: adding an ordinary feed must not
+    # change the site's options (which would re-render every page).
+    own = {s.key: image_url_for(config, s) for s in config.sources}
+    own = {key: fn for key, fn in own.items() if fn(probe) != default(probe)}
     return SiteOptions(
         title=config.site.title,
         base_url=config.site.base_url,
         base_path=site_base_path(config.site.base_path),
         per_page=config.site.per_page,
-        # One mapping for the whole site: the global proxy (a feed's own prefix is for posts).
-        image_url=image_url_for(config, None),
+        image_url=default,
+        feed_image_urls=own,
         placeholder=placeholder,
         theme_dir=config.site.theme_dir,
         timezone=config.timezone,

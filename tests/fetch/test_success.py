@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import time
+import weakref
 import zlib
 from collections.abc import Callable
 
@@ -12,7 +14,7 @@ import httpx
 import pytest
 
 from newsdesk.fetch import DEFAULT_USER_AGENT, DISABLED_ERROR, fetch_all, fetch_one, make_client
-from newsdesk.models import FeedState
+from newsdesk.models import FeedState, FetchResult
 from tests.fetch.faults import RSS, fast_options, feed, fetch_among_healthy
 from tests.support.httpserver import LocalServer, Reply, Request
 
@@ -139,6 +141,37 @@ async def test_empty_source_list() -> None:
     options = fast_options()
     async with make_client(options) as client:
         assert await fetch_all(client, [], {}, options) == []
+
+
+async def test_results_can_be_dropped_as_they_are_handled(server: LocalServer) -> None:
+    # The pipeline stores each feed as it arrives; holding every body until the end of
+    # the run would make memory grow with the number of feeds.
+    urls = [server.route(f"/many/{i}", RSS) for i in range(6)]
+    options = fast_options()
+    seen: list[weakref.ref[FetchResult]] = []
+    async with make_client(options) as client:
+        kept = await fetch_all(
+            client,
+            [feed(u) for u in urls],
+            {},
+            options,
+            on_result=lambda r: seen.append(weakref.ref(r)),
+        )
+        assert len(kept) == 6
+        gc.collect()
+        assert all(ref() is not None for ref in seen)
+        seen.clear()
+        dropped = await fetch_all(
+            client,
+            [feed(u) for u in urls],
+            {},
+            options,
+            on_result=lambda r: seen.append(weakref.ref(r)),
+            keep_results=False,
+        )
+    gc.collect()
+    assert dropped == [] and len(seen) == 6
+    assert all(ref() is None for ref in seen), "no body outlives its handler"
 
 
 async def test_make_client_accepts_a_mock_transport() -> None:

@@ -44,7 +44,7 @@ def site(tmp_path: Path) -> SiteBuilder:
 
 
 def html_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.html") if "pagefind" not in p.parts)
+    return sorted(root.rglob("*.html"))
 
 
 Loader = Callable[[Article], str]

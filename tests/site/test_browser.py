@@ -22,7 +22,6 @@ import pytest
 
 from newsdesk.publish.site import build_site
 from newsdesk.publish.site.paths import article_id
-from newsdesk.publish.site.search import pagefind_executable
 from tests.support.httpserver import LocalServer, Reply, Request
 
 pytest.importorskip("websockets.sync.client", reason="browser tests drive Chromium over websockets")
@@ -104,8 +103,6 @@ def upstream() -> Iterator[LocalServer]:
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory, upstream: LocalServer) -> Iterator[str]:
-    if pagefind_executable() is None:
-        pytest.skip("pagefind is not installed")
     out = tmp_path_factory.mktemp("browser") / "public"
     articles, bodies = metadata_only([*sample_articles(), new_article()])
     report = build_site(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +14,7 @@ from newsdesk.config import parse_config
 from newsdesk.publish.site.output import MANIFEST
 
 from .conftest import SiteBuilder
+from .samples import IMAGE, sample_articles
 
 
 def _client(app: Any) -> Any:
@@ -97,3 +99,42 @@ def test_image_proxy_starts_and_closes_under_serve(site: SiteBuilder, tmp_path: 
         assert inner._client is not None, "started (disk cache loaded) before any request"
         assert client.get("/_img/healthz").text == "ok\n"
     assert inner._client is None, "aclose ran at shutdown"
+
+
+def test_a_feed_with_its_own_image_proxy_keeps_it_on_the_site(tmp_path: Path) -> None:
+    text = (
+        'image_proxy: "https://global.example/?"\n'
+        "groups:\n  g:\n    s:\n"
+        "      plain: http://x.example/a\n"
+        '      own: {url: "http://x.example/b", image_proxy: "https://own.example/?"}\n'
+        "      none: {url: http://x.example/c, image_proxy: false}\n"
+    )
+    config = parse_config(text, path=tmp_path / "newsdesk.yaml", environ={})
+    options = sitebuild.site_options(config, search=False)
+    keys = {s.channel: s.key for s in config.sources}
+    img = "https://img.example/a.jpg"
+    assert options.image_url(img) == "https://global.example/?" + img
+    assert set(options.feed_image_urls) == {keys["own"], keys["none"]}, "only overrides"
+    assert options.image_url_of(keys["own"])(img) == "https://own.example/?" + img
+    assert options.image_url_of(keys["none"])(img) == img
+    assert options.image_url_of(keys["plain"])(img) == "https://global.example/?" + img
+
+
+def test_per_feed_image_mappings_reach_cards_and_bodies(site: SiteBuilder) -> None:
+    chip = sample_articles()[0]
+    own = {chip.feed_key: lambda u: "https://own.example/?" + u}
+    site.build(feed_image_urls=own)
+    article = (site.out / _folder(chip) / "index.html").read_text()
+    assert f'src="https://own.example/?{IMAGE}"' in article
+    home = (site.out / "index.html").read_text()
+    assert f"https://own.example/?{IMAGE}" in home
+    # Changing a feed's mapping changes the pages it shows.
+    report = site.build(feed_image_urls={chip.feed_key: lambda u: "https://two.example/?" + u})
+    assert any(p.startswith("a/") for p in report.written)
+    assert "https://two.example/?" in (site.out / _folder(chip) / "index.html").read_text()
+
+
+def _folder(article: Any) -> str:
+    from newsdesk.publish.site.catalog import Entry
+
+    return Entry(article, ZoneInfo("Asia/Shanghai")).folder

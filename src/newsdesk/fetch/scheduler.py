@@ -18,19 +18,23 @@ __all__ = ["fetch_all"]
 async def fetch_all(client: httpx.AsyncClient, sources: Sequence[FeedSource],
                     states: Mapping[str, FeedState], options: FetchOptions, *,
                     on_result: Callable[[FetchResult], None] | None = None,
+                    keep_results: bool = True,
                     ) -> list[FetchResult]:
     """Fetch every source; results come back in the order of ``sources``.
 
     ``on_result`` is called with each result as soon as it is ready (completion order),
     so the caller can store feeds as they arrive and drive a progress bar. A broken feed
-    is an error value in its result; an exception here means a bug.
+    is an error value in its result; an exception here means a bug. With
+    ``keep_results=False`` nothing is returned: each body is freed once ``on_result`` and
+    the caller are done with it, so a run over 500 feeds does not hold all 500 bodies.
     """
     slots = HostSlots(options.concurrency, options.per_host)
     results: list[FetchResult | None] = [None] * len(sources)
 
     async def run(index: int, source: FeedSource) -> None:
         result = await fetch_with_slots(client, source, states.get(source.key), options, slots)
-        results[index] = result
+        if keep_results:
+            results[index] = result
         if on_result is not None:
             on_result(result)
 
@@ -38,6 +42,8 @@ async def fetch_all(client: httpx.AsyncClient, sources: Sequence[FeedSource],
     async with anyio.create_task_group() as group:
         for index, source in enumerate(sources):
             group.start_soon(run, index, source)
+    if not keep_results:
+        return []
     done = [result for result in results if result is not None]
     assert len(done) == len(sources)  # every task stored a result or raised
     return done

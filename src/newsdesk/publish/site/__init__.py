@@ -5,7 +5,7 @@
 
 Output: ``index.html`` folders (``a/2026/11/<id>/``, ``g/<group>/<source>/<channel>/``,
 ``archive/2026/11/``, ``sources/``, ``search/``), ``atom.xml`` for the site and each source,
-``static/``, a Pagefind index in ``pagefind/``, and the manifest ``.newsdesk-site.sqlite``
+``static/``, the search index in ``search-index/``, and the manifest ``.newsdesk-site.sqlite``
 that makes rebuilds incremental (delete it, or pass ``force=True``, to rebuild everything).
 Dotfiles in out_dir (the manifest, temporary files) are not part of the site: ``newsdesk
 serve`` refuses them, and a host that publishes out_dir by copying it (rsync, object storage)
@@ -26,7 +26,7 @@ Modules, in the order a build uses them:
     render.py    page bytes from catalog values
     atom.py      Atom feeds
     output.py    the only writer: atomic, change-only, with the incremental manifest
-    search.py    Pagefind over the output
+    search/      the incremental search index (tokens shared with static/search.js)
     build.py     build_site, deciding which pages need rendering
 """
 

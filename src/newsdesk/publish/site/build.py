@@ -25,8 +25,8 @@ from .catalog import Catalog, Entry, Listing, make_catalog, paginate
 from .options import BuildReport, FeedHealth, SiteOptions
 from .output import Output, digest
 from .render import Renderer
-from .search import BUNDLE, run_pagefind
-from .text import excerpt
+from .search import FOLDER, Doc, SearchIndex
+from .text import excerpt, plain_text
 from .theme import load_theme
 
 __all__ = ["build_site"]
@@ -66,6 +66,7 @@ def build_site(
         str(options.feed_entries),
         # image_url is a function: fingerprint what it does, not what it is.
         options.image_url(_PROBE_IMAGE),
+        *sorted(f"{k}={fn(_PROBE_IMAGE)}" for k, fn in options.feed_image_urls.items()),
         repr(catalog.groups),
     )
     out = Output(out_dir, fingerprint, force=options.force)
@@ -85,16 +86,18 @@ def build_site(
         raise
     searched, search_seconds = False, 0.0
     try:
-        # Only article pages are indexed: list pages changing alone need no new index. The
-        # manifest keeps the "stale" flag, so changes made by builds without search (see
-        # site.search_interval) are indexed by the next build with search on.
-        deleted = out.finish({e.uid for e in catalog.entries}, searched_prefix="a/")
-        if options.search and (out.search_stale or not (out_dir / BUNDLE / "pagefind.js").exists()):
+        deleted = out.finish({e.uid for e in catalog.entries})
+        if options.search:
             t = time.perf_counter()
-            searched = run_pagefind(out_dir)
-            search_seconds = time.perf_counter() - t
+            state = None if options.force else out.load_state("search")
+            index = SearchIndex(out_dir / FOLDER, state, fingerprint)
+            live = {e.uid: e.meta for e in catalog.entries}
+            searched = index.update(live, build.search_doc)
             if searched:
-                out.search_indexed()
+                # Saved after index.json: a crash in between leaves the old state, whose
+                # segments are all still on disk, and the next build redoes the update.
+                out.save_state("search", index.state)
+            search_seconds = time.perf_counter() - t
     finally:
         out.close()
     return BuildReport(
@@ -130,6 +133,7 @@ class _Build:
         for lst in catalog.sources:
             self._feed_uids.update(e.uid for e in lst.entries[:n])
         self._bodies: dict[str, str] = {}
+        self._by_uid: dict[str, Entry] | None = None
 
     def _html(self, e: Entry) -> str:
         return e.article.html or self.load_html(e.article)
@@ -137,7 +141,7 @@ class _Build:
     def _body(self, e: Entry, html: str | None = None) -> str:
         body = self._bodies.get(e.uid)
         if body is None:
-            body = self.r.body(self._html(e) if html is None else html)
+            body = self.r.body(self._html(e) if html is None else html, e.article.feed_key)
             if e.uid in self._feed_uids:
                 self._bodies[e.uid] = body
         return body
@@ -148,6 +152,17 @@ class _Build:
         if e.excerpt is None:  # the cache lost it: derive it again
             e.excerpt = excerpt(self._html(e), self.options.excerpt_chars)
         return e.excerpt
+
+    def search_doc(self, uid: str) -> Doc:
+        """The search index's view of an article (bodies are loaded again: see Output)."""
+        if self._by_uid is None:
+            self._by_uid = {e.uid: e for e in self.catalog.entries}
+        e = self._by_uid[uid]
+        a = e.article
+        text = " ".join((plain_text(self._html(e)), a.author, a.source, a.channel, a.group))
+        place = f"{a.source} · {a.channel}"
+        result = (self.r.url(e.folder), a.title, e.display, place, self._excerpt(e))
+        return Doc(a.title, text, result, a.published.timestamp())
 
     def article_pages(self) -> None:
         entries = self.catalog.entries

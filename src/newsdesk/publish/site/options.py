@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +39,9 @@ class SiteOptions:
     base_path: str = ""
     per_page: int = 30
     image_url: Callable[[str], str] = identity  # no proxy
+    # Per-feed mappings (feed_key -> image_url), for feeds with their own image proxy;
+    # other feeds use image_url.
+    feed_image_urls: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
     # Shown on cards of articles without an image; None = the bundled SVG.
     placeholder: str | None = None
     theme_dir: Path | None = None  # templates/ and static/ found there win over the bundled ones
@@ -46,8 +49,11 @@ class SiteOptions:
     timezone: str = "Asia/Shanghai"  # zone dates are displayed in
     excerpt_chars: int = 110
     feed_entries: int = 20  # entries per Atom feed
-    search: bool = True  # run Pagefind when article pages changed since the last index
+    search: bool = True  # update the search index (search-index/) with what changed
     force: bool = False  # ignore the manifest and re-render every page
+
+    def image_url_of(self, feed_key: str) -> Callable[[str], str]:
+        return self.feed_image_urls.get(feed_key, self.image_url)
 
     @property
     def root(self) -> str:
@@ -63,7 +69,7 @@ class BuildReport:
     pages_deleted: int = 0
     articles: int = 0
     seconds: float = 0.0
-    search_seconds: float = 0.0  # Pagefind's share of ``seconds``; 0 when it did not run
-    search_indexed: bool = False
+    search_seconds: float = 0.0  # the search index's share of ``seconds``
+    search_indexed: bool = False  # the index on disk changed
     written: tuple[str, ...] = field(default=(), repr=False)  # relative paths, for tests
     deleted: tuple[str, ...] = field(default=(), repr=False)

@@ -2,7 +2,7 @@
 
 The manifest (``.newsdesk-site.sqlite`` in out_dir) remembers, for every page, the inputs it
 was rendered from and a hash of the bytes written; and for every article, its content hash
-and card excerpt; and whether the search index is stale. It is a dotfile: not part of the
+and card excerpt; and the state of the search index. It is a dotfile: not part of the
 site, and not to be published. A page whose inputs are unchanged is not rendered at all; a
 page rendered to the same bytes is not written. If the theme or options change
 (``fingerprint``), every page is rendered again, and still only the pages whose bytes
@@ -58,9 +58,6 @@ class Output:
         # path -> inputs + output hash, one string per page: half the objects to load.
         self._old: dict[str, str] = state.get("pages", {})
         self.contents: dict[str, str] = state.get("contents", {})
-        # Pages under this prefix changed since the search index was last built (kept across
-        # builds, so builds that skip search still get their changes indexed later).
-        self.search_stale: bool = bool(state.get("search_stale", False))
         self._seen: set[str] = set()
         self._changed: dict[str, str] = {}
         self._excerpts: dict[str, tuple[str, str]] = {}
@@ -69,7 +66,6 @@ class Output:
         self._pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="site-write")
         self._slots = threading.BoundedSemaphore(_IN_FLIGHT)
         self._jobs: list[Future[None]] = []
-        self._state: dict[str, Any] = {}
 
     # Pages
 
@@ -125,12 +121,11 @@ class Output:
     def remember(self, uid: str, content: str, excerpt: str) -> None:
         self._excerpts[uid] = (content, excerpt)
 
-    def finish(self, uids: set[str], *, searched_prefix: str = "a/") -> list[str]:
+    def finish(self, uids: set[str]) -> list[str]:
         """Wait for writes, delete pages not produced by this build, save the manifest.
 
         ``uids`` are the articles of this build; the others leave the excerpt cache.
-        A page under ``searched_prefix`` written or deleted sets ``search_stale`` until
-        ``search_indexed`` is called. Returns the deleted paths. Call ``close`` afterwards.
+        Returns the deleted paths. Call ``close`` afterwards.
         """
         self._pool.shutdown(wait=True)
         for job in self._jobs:
@@ -146,16 +141,7 @@ class Output:
         contents = {uid: c for uid, c in self.contents.items() if uid in uids}
         contents.update((uid, c) for uid, (c, _) in self._excerpts.items())
         gone = [(uid,) for uid in self.contents if uid not in uids]
-        self.search_stale = self.search_stale or any(
-            p.startswith(searched_prefix) for p in (*self.written, *deleted)
-        )
-        state = {
-            "fingerprint": self._fingerprint,
-            "pages": pages,
-            "contents": contents,
-            "search_stale": self.search_stale,
-        }
-        self._state = state
+        state = {"fingerprint": self._fingerprint, "pages": pages, "contents": contents}
         with self._db:  # one transaction: the manifest changes all at once or not at all
             self._db.executemany("DELETE FROM articles WHERE uid = ?", gone)
             self._db.executemany(
@@ -167,19 +153,15 @@ class Output:
             )
         return deleted
 
-    def search_indexed(self) -> None:
-        """After ``finish``: the search index now covers every page; clear ``search_stale``.
+    def load_state(self, key: str) -> dict[str, Any] | None:
+        """State another part of the build keeps in the manifest (e.g. the search index)."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return _unmarshal(row[0]) if row else None
 
-        A separate save, after the index is built: a crash before it leaves the flag set,
-        so the next build indexes again rather than never.
-        """
-        if not self.search_stale:
-            return
-        self.search_stale = False
-        self._state["search_stale"] = False
+    def save_state(self, key: str, state: dict[str, Any]) -> None:
         with self._db:
             self._db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('state', ?)", (marshal.dumps(self._state),)
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, marshal.dumps(state))
             )
 
     def close(self) -> None:

@@ -57,7 +57,7 @@ class Renderer:
                     "search_js": self.url("static/search.js")
                     + "?v="
                     + theme.asset_version("search.js"),
-                    "pagefind": self.url("pagefind/pagefind.js"),
+                    "search_index": self.url("search-index/index.json"),
                     "favicon": self.url("static/favicon.svg"),
                     "timezone": options.timezone,
                 }
@@ -88,13 +88,15 @@ class Renderer:
         image = entry.article.head_image
         # Only absolute http(s) images are shown (and proxied): a javascript: or data: URL
         # from a feed must not reach <img src> or og:image.
-        return self.options.image_url(image) if is_http(image) else self._placeholder
+        if not is_http(image):
+            return self._placeholder
+        return self.options.image_url_of(entry.article.feed_key)(image)
 
-    def body(self, html: str) -> str:
+    def body(self, html: str, feed_key: str) -> str:
         """The article body with image URLs mapped through the configured image proxy."""
         if not _HAS_IMAGES.search(html):  # no parse and re-serialize for text-only bodies
             return html
-        return self._rewrite(html, self.options.image_url)
+        return self._rewrite(html, self.options.image_url_of(feed_key))
 
     def _crumbs(self, crumbs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(title, self.url(folder)) for title, folder in crumbs]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-__all__ = ["excerpt", "xml_safe"]
+__all__ = ["excerpt", "plain_text", "xml_safe"]
 
 _SPACE = re.compile(r"\s+")
 # Not prose: code blocks make noisy card excerpts, and the rest is never visible.
@@ -37,10 +37,15 @@ def excerpt(html: str, limit: int) -> str:
 
 
 def _whole(html: str, limit: int) -> str:
-    head = _HIDDEN.sub(" ", _COMMENT.sub(" ", html))
-    text = _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", head))).strip()
+    text = plain_text(html)
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
 def xml_safe(text: str) -> str:
     return _XML_BAD.sub("", text)
+
+
+def plain_text(html: str) -> str:
+    """All visible text of a (sanitized) body, for the search index."""
+    head = _HIDDEN.sub(" ", _COMMENT.sub(" ", html))
+    return _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", head))).strip()
