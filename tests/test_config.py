@@ -84,6 +84,15 @@ def test_search_interval_zero_allowed(tmp_path: Path) -> None:
     assert _parse("site:\n  search_interval: 1h\n", tmp_path).site.search_interval == 3600
 
 
+def test_feed_deadline_reaches_the_fetcher(tmp_path: Path) -> None:
+    from newsdesk.pipeline import fetch_options
+
+    config = _parse("fetch:\n  feed_deadline: 45\n", tmp_path)
+    assert config.fetch.feed_deadline == 45
+    assert fetch_options(config).feed_deadline == 45
+    assert fetch_options(_parse("", tmp_path)).feed_deadline == 180
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "absent.yaml")
@@ -95,6 +104,7 @@ def test_missing_file(tmp_path: Path) -> None:
     ("fetch:\n  max_bytes: 0KB\n", 2, "size"),
     ("fetch:\n  max_bytes: 0.5\n", 2, "size"),
     ("fetch:\n  read_timeout: .nan\n", 2, "positive"),
+    ("fetch:\n  feed_deadline: 0\n", 2, "positive"),
     ("groups:\n  g:\n    s:\n      include: ['ok']\n      exclude: ['(bad']\n"
      "      c: http://x/\n", 5, "exclude"),
 ])

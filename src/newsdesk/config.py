@@ -62,6 +62,7 @@ class FetchSettings:
     retries: int = 3
     max_redirects: int = 5
     user_agent: str | None = None
+    feed_deadline: float = 180.0  # one feed's budget across retries (Retry-After waits too)
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,7 @@ def _fetch_settings(v: _Validator, raw: Any, parent: Mapping) -> FetchSettings:
         retries=v.integer(raw, "retries", d.retries, minimum=0),
         max_redirects=v.integer(raw, "max_redirects", d.max_redirects, minimum=0),
         user_agent=v.header(raw, "user_agent"),
+        feed_deadline=v.number(raw, "feed_deadline", d.feed_deadline),
     )
 
 

@@ -184,6 +184,7 @@ def fetch_options(config: Config) -> Any:
         "max_bytes": s.max_bytes,
         "retries": s.retries,
         "max_redirects": s.max_redirects,
+        "feed_deadline": s.feed_deadline,
     }
     if s.user_agent:
         kwargs["user_agent"] = s.user_agent

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from newsdesk.fetch import make_client
-from tests.fetch.faults import RSS, fast_options, feed, fetch_among_healthy
+from tests.fetch.faults import RSS, fast_options, feed, fetch_among_healthy, trickle
 from tests.support.httpserver import LocalServer, Reply, Request
 
 pytestmark = pytest.mark.anyio
@@ -113,3 +113,26 @@ async def test_other_status_codes_are_named(server: LocalServer, status: int, te
     async with make_client(options) as client:
         [result] = await fetch_among_healthy(client, server, [source], options)
     assert result.error == text and result.status == status
+
+
+async def test_retry_after_waits_stop_at_the_feed_deadline(server: LocalServer) -> None:
+    # Each answer asks for 1 s more; without a feed budget the run would wait 3 s here
+    # (and up to max_retry_after per retry on a real server).
+    source = feed(server.route("/busy", status=429, headers={"Retry-After": "1"}))
+    options = fast_options(retries=3, feed_deadline=1.5)
+    async with make_client(options) as client:
+        [result] = await fetch_among_healthy(client, server, [source], options)
+    assert len(server.requests("/busy")) == 2, "the third try would start past 1.5 s"
+    assert result.error == (
+        "HTTP 429 Too Many Requests after 2 attempts; gave up at fetch.feed_deadline (1.5 s)"
+    )
+    assert result.elapsed < 1.5
+
+
+async def test_the_feed_deadline_cuts_an_attempt_short(server: LocalServer) -> None:
+    source = feed(server.route("/slow", handler=trickle(0.2)))
+    options = fast_options(total_timeout=5.0, read_timeout=1.0, feed_deadline=0.6)
+    async with make_client(options) as client:
+        [result] = await fetch_among_healthy(client, server, [source], options)
+    assert result.error == "ran out of time: fetch.feed_deadline (0.6 s) reached"
+    assert result.elapsed < 1.5

@@ -205,6 +205,10 @@ def test_search_finds_a_chinese_word(page: Page, site_url: str) -> None:
         "[...document.querySelectorAll('.results li a')].map(a => a.textContent)"
     )
     assert "国产芯片产能持续提升，多家厂商扩产" in titles
+    more = "getComputedStyle(document.querySelector('.more')).display"
+    assert page.evaluate(more) == "none", "all results are shown: no 'more' button"
+    marks = page.evaluate("[...document.querySelectorAll('.results mark')].map(m => m.textContent)")
+    assert "芯片" in marks, "the query is highlighted"
     page.screenshot(ARTIFACTS / "search.png")
     # A word from the middle of a body, not a title.
     page.goto(site_url + "search/?q=" + quote("供应紧张"))
@@ -236,3 +240,47 @@ def test_sources_page(page: Page, site_url: str) -> None:
     assert "HTTP 503 after 3 attempts <retry>" in page.evaluate("document.body.innerText")
     page.screenshot(ARTIFACTS / "sources.png")
     assert page.errors == []
+
+
+def test_search_shows_more_results_on_request(
+    page: Page, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    base = new_article()
+    many = [
+        replace(
+            base,
+            article_id=f"{base.article_id}-{i}",
+            title=f"芯片新闻第{i}篇",
+            published=base.published - timedelta(hours=i),
+            content_hash=f"m{i}",
+        )
+        for i in range(45)
+    ]
+    out = tmp_path_factory.mktemp("many") / "public"
+    articles, bodies = metadata_only(many)
+    build_site(
+        out,
+        articles=articles,
+        load_html=lambda a: bodies[a.article_id],
+        feeds=sample_feeds(),
+        options=sample_options(search=True),
+    )
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/?q=" + quote("芯片"))
+        page.wait_for("document.querySelectorAll('.results li').length === 30")
+        assert "45" in page.evaluate("document.querySelector('.search-status').textContent")
+        page.evaluate("document.querySelector('.more').click()")
+        page.wait_for("document.querySelectorAll('.results li').length === 45")
+        more = "getComputedStyle(document.querySelector('.more')).display"
+        page.wait_for(f"{more} === 'none'")
+        titles = page.evaluate("[...document.querySelectorAll('.results li a')].map(a => a.text)")
+        assert titles[0] == "芯片新闻第0篇" and len(set(titles)) == 45, "newest first, no repeats"
+        assert page.errors == []
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

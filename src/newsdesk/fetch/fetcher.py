@@ -47,21 +47,28 @@ async def fetch_with_slots(client: httpx.AsyncClient, source: FeedSource,
     started = time.monotonic()
     if state is not None and state.disabled:
         return FetchResult(source=source, error=DISABLED_ERROR)
+    budget = _Budget(options.feed_deadline)
     attempt = 0
     while True:
         attempt += 1
         try:
-            result = await _attempt(client, source, state, options, slots)
+            result = await _attempt(client, source, state, options, slots, budget)
             return replace(result, elapsed=time.monotonic() - started)
         except FetchFailure as failure:
-            if not failure.retryable or attempt > options.retries:
-                return FetchResult(
-                    source=source, status=failure.status, error=failure.after(attempt),
-                    final_url=failure.url, retry_after=failure.retry_after,
-                    elapsed=time.monotonic() - started)
             delay = failure.retry_after
             if delay is None:
                 delay = backoff_delay(attempt, options.backoff_base, options.max_retry_after)
+            retry = failure.retryable and attempt <= options.retries
+            # A retry needs the wait plus some time to run; past the budget, stop now.
+            out_of_time = retry and budget.remaining() <= delay
+            if not retry or out_of_time:
+                error = failure.after(attempt)
+                if out_of_time:
+                    error += f"; gave up at fetch.feed_deadline ({format_seconds(budget.total)})"
+                return FetchResult(
+                    source=source, status=failure.status, error=error,
+                    final_url=failure.url, retry_after=failure.retry_after,
+                    elapsed=time.monotonic() - started)
             log.debug("retrying feed fetch", extra={
                 "feed": source.url, "attempt": attempt, "delay": delay,
                 "error": failure.message})
@@ -90,9 +97,26 @@ def _host_of(url: str) -> str:
         return ""
 
 
+class _Budget:
+    """One feed's time across attempts, counted from when its first request may go."""
+
+    def __init__(self, total: float) -> None:
+        self.total = total
+        self._since: float | None = None
+
+    def start(self) -> None:
+        if self._since is None:
+            self._since = time.monotonic()
+
+    def remaining(self) -> float:
+        spent = 0.0 if self._since is None else time.monotonic() - self._since
+        return self.total - spent
+
+
 async def _attempt(client: httpx.AsyncClient, source: FeedSource, state: FeedState | None,
-                   options: FetchOptions, slots: HostSlots) -> FetchResult:
-    """One try: the whole redirect chain and the body, within ``total_timeout``."""
+                   options: FetchOptions, slots: HostSlots, budget: _Budget) -> FetchResult:
+    """One try: the whole redirect chain and the body, within ``total_timeout`` (or what
+    is left of the feed's budget, if less)."""
     headers = _request_headers(source, state)
     url = source.url
     problem = _url_problem(url)
@@ -101,16 +125,22 @@ async def _attempt(client: httpx.AsyncClient, source: FeedSource, state: FeedSta
     visited = {_normalized(url)}
     reached_public = options.public_only  # once true, private addresses are refused (SSRF)
     deadline: float | None = None
+    limit = options.total_timeout
     for _ in range(options.max_redirects + 1):
         guard = AddressGuard(is_private=options.is_private, refuse_private=reached_public)
         try:
             async with slots.hold(_host_of(url)):
                 # The clock starts once the first request may go: queueing is not slowness.
                 if deadline is None:
-                    deadline = anyio.current_time() + options.total_timeout
+                    budget.start()
+                    limit = min(options.total_timeout, max(budget.remaining(), 0.0))
+                    deadline = anyio.current_time() + limit
                 with anyio.CancelScope(deadline=deadline) as scope:
                     step = await _hop(client, source, state, url, headers, guard, options)
                 if scope.cancelled_caught:
+                    if limit < options.total_timeout:
+                        raise FetchFailure("ran out of time: fetch.feed_deadline "
+                                           f"({format_seconds(options.feed_deadline)}) reached")
                     raise FetchFailure(
                         f"took longer than {format_seconds(options.total_timeout)} in total")
         except FetchFailure as failure:

@@ -26,6 +26,9 @@ class FetchOptions:
     retries: int = 3  # extra attempts after the first, on timeouts, connection errors, 5xx
     backoff_base: float = 0.5  # first retry waits about this long, then doubles
     max_retry_after: float = 120  # a longer Retry-After fails the feed instead of waiting
+    # One feed's whole budget, retries and their waits included, counted from its first
+    # request (not from the queue): no retry starts that would end past it.
+    feed_deadline: float = 180
     max_redirects: int = 5
     user_agent: str = DEFAULT_USER_AGENT
     address_policy: AddressPolicy = allow_any_address  # may this address be used at all?
@@ -39,7 +42,7 @@ class FetchOptions:
         for name in ("concurrency", "per_host", "max_bytes"):
             if getattr(self, name) < 1:
                 raise ValueError(f"FetchOptions.{name} must be at least 1")
-        for name in ("connect_timeout", "read_timeout", "total_timeout"):
+        for name in ("connect_timeout", "read_timeout", "total_timeout", "feed_deadline"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"FetchOptions.{name} must be positive")
         for name in ("retries", "backoff_base", "max_retry_after", "max_redirects"):

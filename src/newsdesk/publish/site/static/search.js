@@ -184,29 +184,52 @@ function start() {
   const input = document.getElementById("q");
   const status = document.querySelector(".search-status");
   const list = document.querySelector(".results");
+  const more = document.querySelector(".more");
   const index = new Index(new URL(form.dataset.index, location.href).href);
+  let hits = [];
+  let needles = [];
+  let shown = 0;
+  let generation = 0; // a newer query makes older pending results stale
+
+  async function showMore() {
+    const mine = generation;
+    const next = hits.slice(shown, shown + SHOWN);
+    shown += next.length;
+    const results = await Promise.all(next.map((hit) => index.result(hit)));
+    if (mine !== generation) return;
+    list.append(...results.filter(Boolean).map((r) => item(r, needles)));
+    more.hidden = shown >= hits.length;
+  }
 
   async function run(query) {
+    const mine = ++generation;
     list.replaceChildren();
+    more.hidden = true;
+    hits = [];
+    shown = 0;
     if (!query.trim()) {
       status.textContent = "";
       return;
     }
     status.textContent = "搜索中…";
-    let hits;
+    let found;
     try {
-      hits = await index.search(query);
+      found = await index.search(query);
     } catch (err) {
-      status.textContent = "搜索索引还没有生成。";
+      if (mine === generation) status.textContent = "搜索索引还没有生成。";
       return;
     }
-    const top = await Promise.all(hits.slice(0, SHOWN).map((hit) => index.result(hit)));
-    const needles = normalize(query).split(/\s+/).filter(Boolean);
+    if (mine !== generation) return;
+    hits = found;
+    needles = normalize(query).split(/\s+/).filter(Boolean);
+    await showMore();
+    if (mine !== generation) return;
     status.textContent = hits.length
       ? `找到 ${hits.length} 篇与“${query}”相关的文章`
       : `没有找到与“${query}”相关的文章`;
-    list.replaceChildren(...top.filter(Boolean).map((r) => item(r, needles)));
   }
+
+  more.addEventListener("click", () => showMore());
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
