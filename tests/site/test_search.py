@@ -287,6 +287,15 @@ def test_new_options_rebuild_the_index(site: SiteBuilder, served: str, tmp_path:
     assert results and all(r.startswith("/news/a/") for r in results)
 
 
+@needs_node
+def test_a_deleted_index_is_rebuilt(site: SiteBuilder, served: str, tmp_path: Path) -> None:
+    site.build(search=True)
+    shutil.rmtree(site.out / "search-index")
+    assert site.build(search=True).search_indexed
+    (results,) = search(tmp_path, served, "芯片")
+    assert results
+
+
 def test_without_search_no_index_is_written(site: SiteBuilder) -> None:
     site.build(search=False)
     assert not (site.out / "search-index").exists()

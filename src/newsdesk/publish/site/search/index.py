@@ -65,7 +65,10 @@ class SearchIndex:
     def __init__(self, root: Path, state: dict[str, Any] | None, fingerprint: str) -> None:
         self.root = root
         state = state or {}
-        if state.get("v") != _VERSION or state.get("fp") != fingerprint:
+        # A segment folder gone (search-index/ deleted, or the site copied without it):
+        # what the state says is on disk is not, so start afresh.
+        lost = any(not (root / seg).is_dir() for seg in state.get("segs", {}))
+        if lost or state.get("v") != _VERSION or state.get("fp") != fingerprint:
             # New options (dates, URLs, excerpts) change every result: index afresh. The
             # old segments stay readable until the new index.json replaces theirs.
             self._carried = [*state.get("segs", {}), *state.get("retired", [])]
