@@ -35,4 +35,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/pipeline.py
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .hypothesis
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .hypothesis

@@ -11,6 +11,9 @@ articles handed to ``build_site`` are metadata only. ``--search`` adds the searc
 folder (with node_modules) when present and print the ratios; otherwise they say "not run".
 Hexo uses ``benchmarks/hexo-theme``, whose pages print what newsdesk's print.
 
+``--store`` reads the articles from a real SQLite store instead (filled once, not timed),
+as ``newsdesk build`` does: the phases then include listing 50,000 rows and loading bodies.
+
 This machine's disk is rate-limited: after a few large builds, writes slow down two- to
 three-fold. ``--dir /dev/shm`` builds in memory, so runs compare computing, not throttling.
 """
@@ -28,8 +31,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from dataclasses import asdict, replace
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from newsdesk.models import Article
@@ -120,7 +123,29 @@ def image_url(url: str) -> str:
     return "/proxy/?u=" + url
 
 
-def run_phase(phase: str, n: int, out: Path, search: bool) -> dict[str, float]:
+def fill_store(path: Path, n: int) -> None:
+    """A SQLite store holding the N articles plus the one the last phase adds (hidden)."""
+    from newsdesk.models import FeedSource
+    from newsdesk.store import open_store
+
+    store = open_store(path)
+    now = datetime.now(UTC)
+    by_feed: dict[str, list[Article]] = {}
+    for a in articles(n, 1):
+        by_feed.setdefault(a.feed_key, []).append(replace(a, html=body(a)))
+    sources = [
+        FeedSource(key=k, url=k, group=v[0].group, source=v[0].source, channel=v[0].channel)
+        for k, v in by_feed.items()
+    ]
+    store.sync_feeds(sources)
+    for key, items in by_feed.items():
+        store.save_feed(key, etag=None, last_modified=None, status=200, articles=items, now=now)
+    store.close()
+
+
+def run_phase(
+    phase: str, n: int, out: Path, search: bool, store: Path | None = None
+) -> dict[str, float]:
     from newsdesk.publish.site import SiteOptions, build_site
 
     options = SiteOptions(
@@ -130,22 +155,35 @@ def run_phase(phase: str, n: int, out: Path, search: bool) -> dict[str, float]:
         image_url=image_url,
         search=search,
     )
-    report = build_site(
-        out,
-        articles=articles(n, 1 if phase == "one" else 0),
-        load_html=body,
-        feeds=[],
-        options=options,
-    )
+    if store is None:
+        report = build_site(
+            out,
+            articles=articles(n, 1 if phase == "one" else 0),
+            load_html=body,
+            feeds=[],
+            options=options,
+        )
+    else:
+        from newsdesk.store import open_store
+
+        db = open_store(store)
+        newest = synthetic(-1).article_id
+        rows = db.iter_articles(with_html=False)  # as sitebuild.build_from_store does
+        if phase != "one":  # the newest article "arrives" only in the last phase
+            rows = (a for a in rows if a.article_id != newest)
+        report = build_site(out, articles=rows, load_html=db.load_html, feeds=[], options=options)
+        db.close()
     result = {k: v for k, v in asdict(report).items() if isinstance(v, int | float)}
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
 
-def phase(name: str, n: int, out: Path, search: bool) -> dict[str, float]:
+def phase(name: str, n: int, out: Path, search: bool, store: Path | None) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--phase", name, "--out", str(out), str(n)]
     if search:
         cmd.append("--search")
+    if store is not None:
+        cmd += ["--store-file", str(store)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -285,20 +323,29 @@ def main() -> None:
     parser.add_argument("--hexo", type=Path, help="a Hexo site folder with node_modules")
     parser.add_argument("--hexo-theme", help="theme for the Hexo run, e.g. volantis")
     parser.add_argument("--dir", type=Path, help="where to build (default: a temporary folder)")
+    parser.add_argument("--store", action="store_true", help="read articles from a SQLite store")
+    parser.add_argument("--store-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--phase", choices=["cold", "same", "one"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        print(json.dumps(run_phase(args.phase, args.sizes[0], args.out, args.search)))
+        result = run_phase(args.phase, args.sizes[0], args.out, args.search, args.store_file)
+        print(json.dumps(result))
         return
     print(f"cores: {os.cpu_count()}  python: {sys.version.split()[0]}")
     for n in args.sizes:
         with tempfile.TemporaryDirectory(prefix="newsdesk-bench-", dir=args.dir) as tmp:
             work = Path(tmp)
             out = work / "site"
-            cold = phase("cold", n, out, args.search)
-            same = phase("same", n, out, args.search)
-            one = phase("one", n, out, args.search)
+            store = None
+            if args.store:
+                store = work / "store.sqlite"
+                started = time.perf_counter()
+                fill_store(store, n)
+                print(f"store filled in {time.perf_counter() - started:.1f} s (not timed below)")
+            cold = phase("cold", n, out, args.search, store)
+            same = phase("same", n, out, args.search, store)
+            one = phase("one", n, out, args.search, store)
             site_s = cold["seconds"] - cold["search_seconds"]
             print(f"\n== {n:,} articles ==")
             print(

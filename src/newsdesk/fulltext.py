@@ -94,7 +94,7 @@ def _select(html: str, keep: Sequence[str], drop: Sequence[str]) -> tuple[str, b
         for node in tree.css(selector):
             picked.setdefault(node.mem_id, node)
     if not picked:
-        return (tree.body.inner_html if tree.body is not None else ""), False
+        return ((tree.body.inner_html or "") if tree.body is not None else ""), False
     order = {n.mem_id: i for i, n in enumerate(tree.root.traverse())} if tree.root else {}
     nodes = sorted(picked.values(), key=lambda n: order.get(n.mem_id, 0))
     return "".join(node.html or "" for node in _outermost(nodes)), True
@@ -127,7 +127,7 @@ def extract_article(html: str, *, url: str | None = None, min_chars: int = 50) -
     body = LexborHTMLParser(result).body
     if body is None or len("".join(body.text().split())) < min_chars:
         return None
-    return body.inner_html.strip() or None
+    return (body.inner_html or "").strip() or None
 
 
 _TRUNCATION_MARKS = ("…", "...", "阅读全文", "查看全文", "阅读原文", "Read more", "read more")
@@ -147,7 +147,7 @@ def _absolutize(html: str, base: str) -> str:
             value = (node.attributes.get(attr) or "").strip()
             if value and not value.startswith(("#", "data:", "mailto:")):
                 node.attrs[attr] = urljoin(base, value)
-    return tree.body.inner_html if tree.body is not None else html
+    return (tree.body.inner_html or "") if tree.body is not None else html
 
 
 def _page_base(html: str, final_url: str) -> str:
@@ -271,20 +271,24 @@ async def fetch_full_text(
         async with asyncio.timeout(timeout):
             html, final_url = await _download(client, url, max_bytes, timeout)
     except TimeoutError:
-        return _failed(url, f"timed out after {timeout:g}s")
+        _failed(url, f"timed out after {timeout:g}s")
+        return None
     except _PageError as exc:
-        return _failed(url, str(exc))
+        _failed(url, str(exc))
+        return None
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        return _failed(url, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+        _failed(url, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+        return None
     try:
         content = await asyncio.to_thread(_content, html, final_url, keep, drop)
     except Exception as exc:  # a third-party parser on untrusted input: a value, not a crash
-        return _failed(url, f"extraction failed: {type(exc).__name__}: {exc}")
+        _failed(url, f"extraction failed: {type(exc).__name__}: {exc}")
+        return None
     if content is None:
-        return _failed(url, "no article content found")
+        _failed(url, "no article content found")
+        return None
     return content
 
 
 def _failed(url: str, reason: str) -> None:
     log.warning("full text fetch failed", extra={"url": url, "reason": reason})
-    return None

@@ -94,18 +94,18 @@ def parse_proxy_server(mapping: Mapping[str, Any], *, base_dir: Path,
         if key not in known | {"listen"}:
             raise ConfigError(f"proxy_server.{key}: unknown key")
     get = _Getter(mapping)
-    public_url = get.str("public_url", required=True)
+    public_url = get.string("public_url", required=True)
     parts = urlsplit(public_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"proxy_server.public_url: expected an http(s) URL, got {public_url!r}")
     if not public_url.endswith("/"):
         public_url += "/"
-    host, port = _listen(get.str("listen") or "127.0.0.1:8081")
+    host, port = _listen(get.string("listen") or "127.0.0.1:8081")
     cache_dir = mapping.get("cache_dir", None)
     if cache_dir is not None and not isinstance(cache_dir, str):
         raise ConfigError("proxy_server.cache_dir: expected a path")
-    base_path = get.str("base_path") or urlsplit(public_url).path
-    svg = get.str("svg") or "sandbox"
+    base_path = get.string("base_path") or urlsplit(public_url).path
+    svg = get.string("svg") or "sandbox"
     if svg not in ("sandbox", "refuse"):
         raise ConfigError("proxy_server.svg: expected 'sandbox' or 'refuse'")
     fsync = mapping.get("cache_fsync", True)
@@ -116,10 +116,10 @@ def parse_proxy_server(mapping: Mapping[str, Any], *, base_dir: Path,
         raise ConfigError("proxy_server.cors_origin: expected a string or null")
     config = ProxyServerConfig(
         public_url=public_url, listen_host=host, listen_port=port,
-        keys=tuple(_key(k, i, environ) for i, k in enumerate(get.list("keys"))),
-        allow_hosts=tuple(h.lower() for h in get.list("allow_hosts")),
+        keys=tuple(_key(k, i, environ) for i, k in enumerate(get.strings("keys"))),
+        allow_hosts=tuple(h.lower() for h in get.strings("allow_hosts")),
         referers=get.referers(),
-        allow_networks=tuple(_cidr(c, "allow_networks") for c in get.list("allow_networks")),
+        allow_networks=tuple(_cidr(c, "allow_networks") for c in get.strings("allow_networks")),
         cache_dir=(base_dir / cache_dir).resolve() if cache_dir else None,
         cache_max=parse_size(mapping.get("cache_max", "2GB"), "cache_max"),
         cache_fsync=fsync,
@@ -133,10 +133,10 @@ def parse_proxy_server(mapping: Mapping[str, Any], *, base_dir: Path,
         total_timeout=get.number("total_timeout", 30.0, float),
         base_path="/" + base_path.strip("/") + ("/" if base_path.strip("/") else ""),
         trusted_proxies=tuple(_cidr(c, "trusted_proxies")
-                              for c in get.list("trusted_proxies")),
+                              for c in get.strings("trusted_proxies")),
         svg=svg,  # type: ignore[arg-type]
         cors_origin=cors,
-        user_agent=get.str("user_agent") or DEFAULT_USER_AGENT,
+        user_agent=get.string("user_agent") or DEFAULT_USER_AGENT,
     )
     if config.cache_dir and config.max_bytes > config.cache_max:
         raise ConfigError("proxy_server.max_bytes: larger than cache_max, so the largest "
@@ -148,7 +148,7 @@ class _Getter:
     def __init__(self, mapping: Mapping[str, Any]) -> None:
         self.m = mapping
 
-    def str(self, key: str, *, required: bool = False) -> str:
+    def string(self, key: str, *, required: bool = False) -> str:
         value = self.m.get(key)
         if value is None and not required:
             return ""
@@ -156,7 +156,7 @@ class _Getter:
             raise ConfigError(f"proxy_server.{key}: expected a non-empty string")
         return value
 
-    def list(self, key: str) -> list[str]:
+    def strings(self, key: str) -> list[str]:
         value = self.m.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"proxy_server.{key}: expected a list of strings")

@@ -18,9 +18,10 @@ T = TypeVar("T")
 
 
 class _Flight(Generic[T]):
+    result: T  # set by the leader before ``done`` whenever ``error`` stays None
+
     def __init__(self) -> None:
         self.done = anyio.Event()
-        self.result: T | None = None
         self.error: BaseException | None = None
 
 
@@ -38,12 +39,12 @@ class SingleFlight(Generic[T]):
             await flight.done.wait()
             if flight.error is not None:
                 raise flight.error
-            return flight.result, False  # type: ignore[return-value]
+            return flight.result, False
         flight = self._flights[key] = _Flight()
         try:
             with anyio.CancelScope(shield=True):
-                flight.result = await work()
-            return flight.result, True
+                result = flight.result = await work()
+            return result, True
         except Exception as exc:
             flight.error = exc
             raise

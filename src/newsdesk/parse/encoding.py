@@ -156,15 +156,15 @@ def decode_body(body: bytes, content_type: str | None = None) -> Decoded:
 
 
 def _decode(body: bytes, content_type: str | None) -> Decoded:
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
             rest = body[len(bom) :]
-            utf8 = _strict(rest, codec)
+            utf8 = _strict(rest, bom_codec)
             if utf8 is not None:
-                return Decoded(utf8, codec)
-            handler = "newsdesk-cp1252" if codec == "utf-8" else "replace"
-            warning = f"bytes after the {codec} byte-order mark are not valid {codec}"
-            return Decoded(_lenient(rest, codec, handler), codec, (warning,))
+                return Decoded(utf8, bom_codec)
+            handler = "newsdesk-cp1252" if bom_codec == "utf-8" else "replace"
+            warning = f"bytes after the {bom_codec} byte-order mark are not valid {bom_codec}"
+            return Decoded(_lenient(rest, bom_codec, handler), bom_codec, (warning,))
 
     declared: list[tuple[str, str]] = []  # (where, raw name)
     http = _from_content_type(content_type)

@@ -41,8 +41,8 @@ def ids_by_link(conn: Connection, feed_key: str, links: Iterable[str]) -> dict[s
                 tombstones.c.feed_key == feed_key, tombstones.c.link.in_(part)
             )
         )
-        for link, article_id in rows:
-            found.setdefault(link, []).append(article_id)
+        for row in rows:  # indexed, not unpacked: mypy types unpacked Row items as object
+            found.setdefault(row[0], []).append(row[1])
     return found
 
 

@@ -196,11 +196,10 @@ class _Build:
             path = e.folder + "index.html"
             inputs = f"{e.meta}{e.older.meta if e.older else '-'}{e.newer.meta if e.newer else '-'}"
             same_content = known.get(e.uid) == content
-            html = loaded.pop(e.uid, None)
+            hashed = loaded.pop(e.uid, None)
             if same_content and self.out.fresh(path, inputs):
                 continue  # neither loaded nor rendered
-            if html is None:
-                html = self._html(e)
+            html = self._html(e) if hashed is None else hashed
             if not same_content:
                 e.excerpt = excerpt(html, self.options.excerpt_chars)
                 self.out.remember(e.uid, content, e.excerpt)

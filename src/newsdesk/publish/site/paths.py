@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import TypeGuard
 from urllib.parse import quote, urlsplit
 
 __all__ = ["article_id", "href", "is_http", "page_file", "slugify", "unique_slugs"]
@@ -51,7 +52,7 @@ def article_id(feed_key: str, article_id: str) -> str:
     return _short_hash(f"{feed_key}\0{article_id}", 6)
 
 
-def is_http(url: str | None) -> bool:
+def is_http(url: str | None) -> TypeGuard[str]:
     """Whether ``url`` is an absolute http(s) URL: the only links the site prints from feeds.
 
     Feed data may carry ``javascript:`` or ``data:`` URLs; the site never trusts them.

@@ -237,7 +237,7 @@ class Renderer:
             }
             for f in sorted(feeds, key=lambda f: (f.group, f.source, f.channel, f.url))
         ]
-        failing = sum(1 for r in rows if r["feed"].error_streak)
+        failing = sum(1 for f in feeds if f.error_streak)
         return (
             self._template("sources.html")
             .render(
