@@ -127,6 +127,31 @@ class _RichProgress:
                               last=f"{mark} {outcome.source.source} / {outcome.source.channel}")
 
 
+class _BuildProgress:
+    """Site build progress bars on stderr (article pages, then search); silent off a TTY."""
+
+    def __init__(self) -> None:
+        self._labels = {"articles": "article pages", "search": "search index"}
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _BuildProgress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(None, None, None)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        task = self._tasks.get(stage)
+        if task is None:
+            task = self._tasks[stage] = self._progress.add_task(
+                self._labels.get(stage, stage), total=total)
+        self._progress.update(task, completed=done, total=total)
+
+
 def _print_feed_table(outcomes: list[Any]) -> None:
     table = Table(title="feeds", title_justify="left", show_lines=False)
     for col in ("feed", "status", "new", "updated", "unchanged", "note"):
@@ -503,8 +528,8 @@ def build(ctx: click.Context, full: bool, search: bool | None) -> None:
     from newsdesk.sitebuild import build_from_store
 
     config = _load(ctx)
-    with _open_store(config) as store:
-        report = build_from_store(config, store, full=full, search=search)
+    with _open_store(config) as store, _BuildProgress() as progress:
+        report = build_from_store(config, store, full=full, search=search, progress=progress)
     out.print(f"site: {report.pages_written} page(s) written, {report.pages_unchanged} unchanged, "
               f"{report.pages_deleted} deleted, {report.articles} articles in "
               f"{report.seconds:.2f}s → {config.site.out_dir}", highlight=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,8 @@ def site_options(config: Config, *, full: bool = False, search: bool | None = No
 
 
 def build_from_store(config: Config, store: Any, *, full: bool = False,
-                     search: bool | None = None) -> Any:
+                     search: bool | None = None,
+                     progress: Callable[[str, int, int], None] | None = None) -> Any:
     """Build ``site.out_dir`` from the stored articles and feed health."""
     from newsdesk.publish.site import FeedHealth, build_site
 
@@ -88,7 +89,7 @@ def build_from_store(config: Config, store: Any, *, full: bool = False,
 
     return build_site(config.site.out_dir, articles=store.iter_articles(with_html=False),
                       load_html=load_html, feeds=feeds,
-                      options=site_options(config, full=full, search=search))
+                      options=site_options(config, full=full, search=search), progress=progress)
 
 
 def site_app(out_dir: Path, mounts: Sequence[tuple[str, Any]] = ()) -> Any:

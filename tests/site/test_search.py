@@ -319,3 +319,24 @@ def test_cold_build_of_many_articles_writes_full_segments(
     for seg, count in shards.items():
         files = {p.name for p in (site.out / "search-index" / seg).iterdir()}
         assert files <= {f"t{k}.json" for k in range(count)} | {"m0.json"}
+
+
+def test_progress_reports_article_pages_and_indexing(site: SiteBuilder) -> None:
+    from newsdesk.publish.site import build_site
+
+    from .samples import metadata_only, sample_feeds, sample_options
+
+    seen: list[tuple[str, int, int]] = []
+    light, bodies = metadata_only(sample_articles())
+    build_site(
+        site.out,
+        articles=light,
+        load_html=lambda a: bodies[a.article_id],
+        feeds=sample_feeds(),
+        options=sample_options(search=True),
+        progress=lambda *event: seen.append(event),
+    )
+    stages = {stage for stage, _, _ in seen}
+    assert stages == {"articles", "search"}
+    assert ("search", 8, 8) in seen and ("articles", 8, 8) in seen
+    assert seen[0] == ("articles", 0, 8)

@@ -8,6 +8,7 @@ are not hashed into each of 50,000 pages.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -29,7 +30,14 @@ from .search import FOLDER, Doc, SearchIndex
 from .text import excerpt, plain_text
 from .theme import load_theme
 
-__all__ = ["build_site"]
+__all__ = ["Progress", "build_site"]
+
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    pass
+
 
 # Bump when the meaning of page inputs changes, so old manifests stop matching.
 # "3": non-http links and images are dropped, Atom links use base_url's origin.
@@ -44,8 +52,13 @@ def build_site(
     load_html: Callable[[Article], str],
     feeds: Sequence[FeedHealth],
     options: SiteOptions,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """Render the site into ``out_dir``; pages whose inputs did not change are left alone."""
+    """Render the site into ``out_dir``; pages whose inputs did not change are left alone.
+
+    ``progress(stage, done, total)`` is told how far the long stages are ("articles": the
+    article pages checked, "search": the articles indexed), for a progress bar.
+    """
     started = time.perf_counter()
     out_dir = Path(out_dir)
     zone = ZoneInfo(options.timezone)
@@ -71,7 +84,7 @@ def build_site(
     )
     out = Output(out_dir, fingerprint, force=options.force)
     renderer = Renderer(theme, options, catalog.groups, rewrite_images)
-    build = _Build(out, catalog, renderer, load_html, options)
+    build = _Build(out, catalog, renderer, load_html, options, progress or _silent)
     try:
         build.article_pages()
         build.list_pages()
@@ -92,7 +105,9 @@ def build_site(
             state = None if options.force else out.load_state("search")
             index = SearchIndex(out_dir / FOLDER, state, fingerprint)
             live = {e.uid: e.meta for e in catalog.entries}
-            searched = index.update(live, build.search_doc)
+            searched = index.update(
+                live, build.search_doc, progress=functools.partial(progress or _silent, "search")
+            )
             if searched:
                 # Saved after index.json: a crash in between leaves the old state, whose
                 # segments are all still on disk, and the next build redoes the update.
@@ -123,7 +138,9 @@ class _Build:
         renderer: Renderer,
         load_html: Callable[[Article], str],
         options: SiteOptions,
+        progress: Progress,
     ) -> None:
+        self.progress = progress
         self.out, self.catalog, self.r = out, catalog, renderer
         self.load_html, self.options = load_html, options
         self._cards: dict[str, Markup] = {}
@@ -192,7 +209,10 @@ class _Build:
                 e.channel_folder,
                 a.head_image or "",
             )
-        for e, content in zip(entries, contents, strict=True):
+        total = len(entries)
+        for done, (e, content) in enumerate(zip(entries, contents, strict=True)):
+            if done % 512 == 0:
+                self.progress("articles", done, total)
             path = e.folder + "index.html"
             inputs = f"{e.meta}{e.older.meta if e.older else '-'}{e.newer.meta if e.newer else '-'}"
             same_content = known.get(e.uid) == content
@@ -204,6 +224,7 @@ class _Build:
                 e.excerpt = excerpt(html, self.options.excerpt_chars)
                 self.out.remember(e.uid, content, e.excerpt)
             self.out.write(path, inputs, self.r.article(e, self._body(e, html)))
+        self.progress("articles", total, total)
 
     def _card(self, e: Entry) -> Markup:
         card = self._cards.get(e.uid)

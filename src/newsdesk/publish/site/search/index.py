@@ -80,12 +80,17 @@ class SearchIndex:
         self.segs: dict[str, list[Any]] = state["segs"]  # id -> [docs, shards, newest, dead]
         self.docs: dict[str, tuple[str, int, str]] = state["docs"]  # uid -> (seg, doc, meta)
 
-    def update(self, live: Mapping[str, str], load: Callable[[str], Doc]) -> bool:
+    def update(
+        self,
+        live: Mapping[str, str],
+        load: Callable[[str], Doc],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> bool:
         """Index what changed since the last update; True when the index on disk changed.
 
         ``live`` maps every article of the site, newest first, to a hash that changes
         whenever its Doc would; ``load(uid)`` is called only for the articles that must
-        be (re)indexed.
+        be (re)indexed; ``progress(done, total)`` counts those calls.
         """
         changed = self._drop_stale(live)
         docs = self.docs
@@ -100,8 +105,12 @@ class SearchIndex:
             new.sort(key=rank.__getitem__)
         if not (new or changed or consumed or self._carried) and (self.root / MANIFEST).is_file():
             return False
+        if progress is not None:
+            load = _counting(load, progress, len(new))
         for chunk in _chunks(new, SEGMENT_DOCS):
             self._write_segment(chunk, live, load)
+        if progress is not None:
+            progress(len(new), len(new))
         retired = sorted(consumed)
         for seg in retired:
             del self.segs[seg]
@@ -210,6 +219,21 @@ class SearchIndex:
         tmp = self.root / f".{MANIFEST}.tmp"
         _write_json(tmp, manifest)
         os.replace(tmp, self.root / MANIFEST)  # readers see the old index or the new one
+
+
+def _counting(
+    load: Callable[[str], Doc], progress: Callable[[int, int], None], total: int
+) -> Callable[[str], Doc]:
+    done = 0
+
+    def counted(uid: str) -> Doc:
+        nonlocal done
+        if done % 256 == 0:
+            progress(done, total)
+        done += 1
+        return load(uid)
+
+    return counted
 
 
 def _tier(size: int) -> int:
