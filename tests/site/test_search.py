@@ -296,6 +296,14 @@ def test_a_deleted_index_is_rebuilt(site: SiteBuilder, served: str, tmp_path: Pa
     assert results
 
 
+def test_options_results_do_not_show_leave_the_index_alone(site: SiteBuilder) -> None:
+    site.build(search=True)
+    before = _manifest(site)
+    report = site.build(search=True, title="另一个名字", per_page=5)
+    assert report.pages_written > 0 and not report.search_indexed
+    assert _manifest(site) == before
+
+
 def test_without_search_no_index_is_written(site: SiteBuilder) -> None:
     site.build(search=False)
     assert not (site.out / "search-index").exists()

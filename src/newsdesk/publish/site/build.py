@@ -103,7 +103,10 @@ def build_site(
         if options.search:
             t = time.perf_counter()
             state = None if options.force else out.load_state("search")
-            index = SearchIndex(out_dir / FOLDER, state, fingerprint)
+            # Results show URLs, dates and excerpts: only what changes those re-indexes
+            # everything (not a theme or a title change).
+            search_fp = digest(options.root, options.timezone, str(options.excerpt_chars))
+            index = SearchIndex(out_dir / FOLDER, state, search_fp)
             live = {e.uid: e.meta for e in catalog.entries}
             searched = index.update(
                 live, build.search_doc, progress=functools.partial(progress or _silent, "search")
@@ -171,7 +174,11 @@ class _Build:
         return e.excerpt
 
     def search_doc(self, uid: str) -> Doc:
-        """The search index's view of an article (bodies are loaded again: see Output)."""
+        """The search index's view of an article.
+
+        The body is loaded again rather than kept from rendering: at a cold build, holding
+        every body until indexing would cost more memory than a second read costs time.
+        """
         if self._by_uid is None:
             self._by_uid = {e.uid: e for e in self.catalog.entries}
         e = self._by_uid[uid]
