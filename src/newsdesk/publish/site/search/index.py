@@ -96,11 +96,11 @@ class SearchIndex:
         docs = self.docs
         new = [uid for uid in live if uid not in docs]
         consumed = self._plan_merges(len(new))
-        if consumed:
-            new_set = set(new)
-            new.extend(u for u, (seg, _, _) in self.docs.items() if seg in consumed)
-            for uid in new[len(new_set) :]:
-                del self.docs[uid]
+        if consumed:  # their live articles join the new ones, in the site's order
+            fresh = len(new)
+            new.extend(u for u, (seg, _, _) in docs.items() if seg in consumed)
+            for uid in new[fresh:]:
+                del docs[uid]
             rank = {uid: i for i, uid in enumerate(live)}
             new.sort(key=rank.__getitem__)
         if not (new or changed or consumed or self._carried) and (self.root / MANIFEST).is_file():
