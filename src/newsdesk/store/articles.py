@@ -7,11 +7,11 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from newsdesk.models import Article
 from newsdesk.store._sql import UTCDateTime, chunks, metadata, to_utc
@@ -39,9 +39,34 @@ articles = sa.Table(
 )
 
 _KEY = (articles.c.feed_key, articles.c.article_id)
-# What an Article holds, but html: listings of 50k articles should not pull every body into
-# memory (nor updated_at, which no Article carries: one datetime parse less per row).
-_LIGHT = tuple(c for c in articles.c if c.name not in ("html", "updated_at"))
+# The columns an Article is made of, in the order ``from_row`` unpacks them; html last, so
+# listings of 50k articles can leave every body out (and updated_at, which no Article has).
+_LIGHT = tuple(
+    articles.c[name]
+    for name in (
+        "feed_key", "article_id", "group_name", "source_name", "channel_name", "title", "link",
+        "author", "published", "published_offset_minutes", "head_image", "content_hash",
+        "extra", "first_seen",
+    )
+)
+_FULL = (*_LIGHT, articles.c.html)
+# For long listings: the two datetimes as the driver returns them, converted in from_row
+# (a third of the time SQLAlchemy's per-value processing took for 50,000 rows).
+_UNPROCESSED = frozenset({"published", "first_seen"})
+
+
+def _listing(columns: tuple[sa.Column[Any], ...]) -> tuple[sa.ColumnElement[Any], ...]:
+    return tuple(
+        sa.type_coerce(c, sa.String).label(c.name) if c.name in _UNPROCESSED else c
+        for c in columns
+    )
+
+
+def _aware(value: datetime | str) -> datetime:
+    """A stored naive-UTC time, as a datetime (PostgreSQL) or ISO text (SQLite)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 _CONTENT = (
     "group_name",
     "source_name",
@@ -96,24 +121,31 @@ def _zone(offset_minutes: int) -> timezone:
     return timezone(timedelta(minutes=offset_minutes))
 
 
-def from_row(row: Row[Any], *, with_html: bool = True) -> Article:
-    zone = _zone(row.published_offset_minutes)
-    extra = row.extra
+def from_row(row: Sequence[Any]) -> Article:
+    """An Article from a row selected as ``_LIGHT`` (html "") or ``_FULL``.
+
+    Unpacked by position: twice as fast as by name, which counts at 50,000 rows.
+    """
+    (feed_key, article_id, group, source, channel, title, link, author, published,
+     offset, head_image, content_hash, extra, first_seen, *html) = row
+    if not isinstance(published, datetime) or published.tzinfo is None:  # see _listing
+        published = _aware(published)
+        first_seen = _aware(first_seen)
     return Article(
-        feed_key=row.feed_key,
-        article_id=row.article_id,
-        group=row.group_name,
-        source=row.source_name,
-        channel=row.channel_name,
-        title=row.title,
-        link=row.link,
-        author=row.author,
-        published=row.published.astimezone(zone),
-        html=row.html if with_html else "",
-        head_image=row.head_image,
-        content_hash=row.content_hash,
-        first_seen=row.first_seen,
-        # Most rows carry no extras: skip the parse (50,000 rows list in ``newsdesk build``).
+        feed_key=feed_key,
+        article_id=article_id,
+        group=group,
+        source=source,
+        channel=channel,
+        title=title,
+        link=link,
+        author=author,
+        published=published.astimezone(_zone(offset)),
+        html=html[0] if html else "",
+        head_image=head_image,
+        content_hash=content_hash,
+        first_seen=first_seen,
+        # Most rows carry no extras: skip the parse.
         extra=json.loads(extra) if extra and extra != "{}" else {},
     )
 
@@ -195,7 +227,7 @@ def set_names(conn: Connection, feed_key: str, group: str, source: str, channel:
 
 def get(conn: Connection, feed_key: str, article_id: str) -> Article | None:
     row = conn.execute(
-        sa.select(articles).where(
+        sa.select(*_FULL).where(
             articles.c.feed_key == feed_key, articles.c.article_id == article_id
         )
     ).first()
@@ -208,7 +240,7 @@ def get_light(conn: Connection, feed_key: str, ids: Sequence[str]) -> dict[str, 
     for part in chunks(ids):
         rows = conn.execute(sa.select(*_LIGHT).where(
             articles.c.feed_key == feed_key, articles.c.article_id.in_(part)))
-        found.update((row.article_id, from_row(row, with_html=False)) for row in rows)
+        found.update((row.article_id, from_row(row)) for row in rows)
     return found
 
 
@@ -244,7 +276,7 @@ def iter_pages(
     """
     if batch < 1:
         raise ValueError(f"batch must be at least 1, got {batch}")
-    columns = tuple(articles.c) if with_html else _LIGHT
+    columns = _listing(_FULL if with_html else _LIGHT)
     order = (articles.c.published, articles.c.feed_key, articles.c.article_id)
     after: tuple[datetime, str, str] | None = None
     while True:
@@ -259,11 +291,11 @@ def iter_pages(
         with connect() as conn:
             rows = conn.execute(query.limit(batch)).all()
         for row in rows:
-            yield from_row(row, with_html=with_html)
+            yield from_row(row)
         if len(rows) < batch:
             return
         last = rows[-1]
-        after = (last.published, last.feed_key, last.article_id)
+        after = (_aware(last.published), last.feed_key, last.article_id)
 
 
 def prune_candidates(
