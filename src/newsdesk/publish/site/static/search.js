@@ -83,11 +83,16 @@ export class Index {
   async json(path, options) {
     let pending = this.files.get(path);
     if (!pending) {
-      pending = fetch(this.base + path, options).then((r) => {
-        if (r.status === 404) return null;
-        if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-        return r.json();
-      });
+      pending = fetch(this.base + path, options)
+        .then((r) => {
+          if (r.status === 404) return null;
+          if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+          return r.json();
+        })
+        .catch((err) => {
+          this.files.delete(path); // a failed fetch is retried by the next query
+          throw err;
+        });
       this.files.set(path, pending);
     }
     return pending;
