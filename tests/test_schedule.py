@@ -151,16 +151,19 @@ def test_naive_now_refused():
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "message"),
     [
-        {"min_interval": timedelta(0)},
-        {"jitter": 1.5},
-        {"pause_after": -1},
-        {"min_interval": timedelta(hours=2), "max_interval": timedelta(hours=1)},
+        ({"min_interval": timedelta(0)}, r"^min_interval must be positive"),
+        ({"jitter": 1.5}, r"^jitter must be in"),
+        ({"pause_after": -1}, r"^pause_after must be"),
+        (
+            {"min_interval": timedelta(hours=2), "max_interval": timedelta(hours=1)},
+            r"^max_interval must not be below min_interval",
+        ),
     ],
 )
-def test_bad_policy_refused(kwargs):
-    with pytest.raises(ValueError):
+def test_bad_policy_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
         SchedulePolicy(**kwargs)
 
 

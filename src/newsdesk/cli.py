@@ -347,8 +347,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """Show every feed's health: last success, last error, error streak, items."""
     import random
 
-    from newsdesk.schedule import PollState, first_due
-    from newsdesk.watch import policy_from_config
+    from newsdesk.schedule import first_due
+    from newsdesk.watch import policy_from_config, poll_state
 
     config = _load(ctx)
     with _open_store(config) as store:
@@ -360,8 +360,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
     rows: list[_StatusRow] = []
     for s in config.sources:
         st = states.get(s.key)
-        paused = bool(st and (st.disabled or st.error_streak >= config.watch.pause_after))
-        poll = PollState(s.key, error_streak=st.error_streak if st else 0, paused=paused)
+        poll = poll_state(s.key, st, policy)
+        paused = poll.paused
         # Without jitter: the time `newsdesk watch` aims for, give or take 10%.
         next_poll = None if paused else first_due(
             poll, last_attempt=st.last_attempt if st else None, now=now,

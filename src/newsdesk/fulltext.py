@@ -29,12 +29,16 @@ import codecs
 import logging
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-import charset_normalizer
-import httpx
-import trafilatura
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+
+if TYPE_CHECKING:
+    import httpx
+
+# trafilatura, httpx and charset_normalizer are imported where used: config loading
+# imports this module for check_selectors, and they cost ~130 ms at every command's start.
 
 __all__ = [
     "apply_selectors",
@@ -118,6 +122,8 @@ def extract_article(html: str, *, url: str | None = None, min_chars: int = 50) -
     ``min_chars`` (of text, not markup) is about one Chinese sentence: less is not an
     article but leftovers such as a menu.
     """
+    import trafilatura
+
     result = trafilatura.extract(
         html, url=url, output_format="html", include_images=True, include_links=True,
         include_tables=True, include_comments=False, with_metadata=False,
@@ -202,6 +208,8 @@ def _decode(body: bytes, content_type: str | None) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
+        import charset_normalizer
+
         best = charset_normalizer.from_bytes(body).best()
         return str(best) if best is not None else body.decode("gb18030", "replace")
 
@@ -265,6 +273,8 @@ async def fetch_full_text(
     Invalid selectors are a config error and raise ValueError before any request.
     Redirects are followed; the client's transport keeps its own address policy.
     """
+    import httpx
+
     check_selectors(keep)
     check_selectors(drop)
     try:

@@ -18,6 +18,7 @@ _REFUSED_V4 = tuple(ipaddress.ip_network(n) for n in (
     "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
     "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
 ))
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 _V4_COMPAT = ipaddress.ip_network("::/96")
 
@@ -33,7 +34,7 @@ def why_not_public(ip: IPAddress) -> str | None:
         if getattr(ip, f"is_{name}"):
             return name.replace("_", "-")
     if isinstance(ip, ipaddress.IPv4Address):
-        if ip in ipaddress.ip_network("100.64.0.0/10"):
+        if ip in _CGNAT:
             return "cgnat"
         if any(ip in net for net in _REFUSED_V4):
             return "reserved"

@@ -364,10 +364,9 @@ async def _with_full_text(store: Any, client: Any, config: Config, source: FeedS
             log.warning("full text not used", extra={"feed": source.url, "url": link,
                                                      "reason": result.error or "no content"})
             return article
-        full = process_entry(replace(entry, content_html=html), source,
-                             feed_link=parsed.link, now=now)
         # Keep the feed's identity for the article so reruns don't churn.
-        return replace(full, article_id=article.article_id)
+        return process_entry(replace(entry, content_html=html), source,
+                             feed_link=parsed.link, now=now, article_id=article.article_id)
 
     return list(await asyncio.gather(*(upgrade(a) for a in articles)))
 
@@ -468,7 +467,26 @@ def _unclaimed(name: str, key: tuple[str, str], owners: dict[str, tuple[str, str
     return f"{stem}-{salt}{dot}{suffix}" if dot else f"{name}-{salt}"
 
 
+def _post_dir(config: Config, target: str) -> Path | None:
+    """The folder a target's posts go in (None for an unknown target): the one place
+    publishing and ``remove_published`` both take it from."""
+    if target == "hexo":
+        return config.posts_dir
+    if target == "hugo":
+        from newsdesk.publish.hugo import CONTENT_DIR
+
+        return config.hugo_dir / CONTENT_DIR
+    if target == "jekyll":
+        from newsdesk.publish.jekyll import POSTS_DIR
+
+        return config.jekyll_dir / POSTS_DIR
+    return None
+
+
 def _renderer(config: Config, target: str) -> tuple[Callable[[Article], tuple[str, str]], Path]:
+    out_dir = _post_dir(config, target)
+    if out_dir is None:
+        raise ValueError(f"unknown output target {target!r}")
     sources = {s.key: s for s in config.sources}
     cache: dict[str, Callable[[str], str]] = {}
 
@@ -485,7 +503,7 @@ def _renderer(config: Config, target: str) -> tuple[Callable[[Article], tuple[st
                 article, image_url=image_url(article), placeholder=config.placeholder,
                 profile=config.front_matter)
 
-        return render, config.posts_dir
+        return render, out_dir
     if target == "hugo":
         from newsdesk.publish import hugo
 
@@ -493,7 +511,7 @@ def _renderer(config: Config, target: str) -> tuple[Callable[[Article], tuple[st
             return hugo.post_filename(article), hugo.render_post(
                 article, image_url=image_url(article), placeholder=config.placeholder)
 
-        return render_hugo, config.hugo_dir / "content" / "posts"
+        return render_hugo, out_dir
     if target == "jekyll":
         from newsdesk.publish import jekyll
 
@@ -501,19 +519,17 @@ def _renderer(config: Config, target: str) -> tuple[Callable[[Article], tuple[st
             return jekyll.post_filename(article), jekyll.render_post(
                 article, image_url=image_url(article), placeholder=config.placeholder)
 
-        return render_jekyll, config.jekyll_dir / "_posts"
-    raise ValueError(f"unknown output target {target!r}")
+        return render_jekyll, out_dir
+    raise AssertionError(target)  # _post_dir knows no other target
 
 
 def remove_published(config: Config, filenames: Iterable[tuple[str, str]]) -> int:
     """Delete post files by (target, filename), e.g. after ``prune``."""
     from newsdesk.publish.writer import remove_posts
 
-    dirs = {"hexo": config.posts_dir, "hugo": config.hugo_dir / "content" / "posts",
-            "jekyll": config.jekyll_dir / "_posts"}
     by_dir: dict[Path, set[str]] = {}
     for target, name in filenames:
-        base = dirs.get(target.split(":", 1)[0])
+        base = _post_dir(config, target.split(":", 1)[0])
         if base is not None:
             by_dir.setdefault(base, set()).add(name)
     return sum(len(remove_posts(base, sorted(names))) for base, names in by_dir.items())

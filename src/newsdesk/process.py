@@ -1,7 +1,7 @@
 """The process stage: one feed entry in, one stored-ready ``Article`` out (pure).
 
     process_feed(parsed, source, *, now) -> list[Article]
-    process_entry(entry, source, *, feed_link, now) -> Article
+    process_entry(entry, source, *, feed_link, now, article_id=None) -> Article
 
 Identity (``article_id``): the guid, else the link, else a hash of the raw title and body.
 Within one feed, a guid shared by items with different links becomes ``guid|link`` (some
@@ -12,7 +12,6 @@ one in feed order winning.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -126,10 +125,16 @@ def _title(entry: Entry, html: str) -> str:
 
 
 def process_entry(
-    entry: Entry, source: FeedSource, *, feed_link: str | None, now: datetime
+    entry: Entry,
+    source: FeedSource,
+    *,
+    feed_link: str | None,
+    now: datetime,
+    article_id: str | None = None,
 ) -> Article:
     """Clean, identify and date one entry. ``feed_link`` (else the feed URL) is the base for
-    relative URLs when the entry has no link of its own."""
+    relative URLs when the entry has no link of its own. ``article_id`` is an id the caller
+    already settled on (the feed-wide one); default ``entry_id(entry)``."""
     fallback_base = feed_link or source.url
     link = strip_url(entry.link or "") or None
     if link is not None:
@@ -145,7 +150,7 @@ def process_entry(
         head_image = None
     return Article(
         feed_key=source.key,
-        article_id=entry_id(entry),
+        article_id=entry_id(entry) if article_id is None else article_id,
         group=source.group,
         source=source.source,
         channel=source.channel,
@@ -188,8 +193,7 @@ def process_feed(parsed: ParsedFeed, source: FeedSource, *, now: datetime) -> li
         if article_id in seen:
             continue
         seen.add(article_id)
-        article = process_entry(entry, source, feed_link=parsed.link, now=now)
-        if article.article_id != article_id:
-            article = replace(article, article_id=article_id)
-        articles.append(article)
+        articles.append(
+            process_entry(entry, source, feed_link=parsed.link, now=now, article_id=article_id)
+        )
     return articles

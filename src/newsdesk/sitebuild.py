@@ -12,21 +12,19 @@ from typing import Any
 from rich.console import Console
 
 from newsdesk.config import Config
-from newsdesk.models import Article
 
 __all__ = ["build_from_store", "serve_site", "site_app", "site_options"]
 
 
-def search_due(config: Config, *, forced: bool = False) -> bool:
-    """Whether this build should (re)build the search index (``site.search_interval``)."""
+def search_due(config: Config) -> bool:
+    """Whether this build should update the search index (``site.search_interval``)."""
+    from newsdesk.publish.site.search.index import FOLDER, MANIFEST
+
     site = config.site
-    if forced or (site.search and site.search_interval <= 0):
-        return site.search or forced
-    if not site.search:
-        return False
-    bundle = site.out_dir / "search-index" / "index.json"
+    if not site.search or site.search_interval <= 0:
+        return site.search
     try:
-        age = time.time() - bundle.stat().st_mtime
+        age = time.time() - (site.out_dir / FOLDER / MANIFEST).stat().st_mtime
     except FileNotFoundError:
         return True
     return age >= site.search_interval
@@ -46,19 +44,13 @@ def site_options(config: Config, *, full: bool = False, search: bool | None = No
     from newsdesk.publish.site import SiteOptions
 
     placeholder = config.placeholder if "{n}" not in config.placeholder else None
-    default = image_url_for(config, None)
-    probe = "https://example.invalid/probe.jpg"
-    # Only feeds with their own image proxy get a mapping: adding an ordinary feed must not
-    # change the site's options (which would re-render every page).
-    own = {s.key: image_url_for(config, s) for s in config.sources}
-    own = {key: fn for key, fn in own.items() if fn(probe) != default(probe)}
     return SiteOptions(
         title=config.site.title,
         base_url=config.site.base_url,
         base_path=site_base_path(config.site.base_path),
         per_page=config.site.per_page,
-        image_url=default,
-        feed_image_urls=own,
+        image_url=image_url_for(config, None),
+        feed_image_urls={s.key: image_url_for(config, s) for s in config.sources},
         placeholder=placeholder,
         theme_dir=config.site.theme_dir,
         timezone=config.timezone,
@@ -84,11 +76,8 @@ def build_from_store(config: Config, store: Any, *, full: bool = False,
             error_streak=st.error_streak if st else 0,
             items=st.items if st else 0))
 
-    def load_html(article: Article) -> str:
-        return str(store.load_html(article))
-
     return build_site(config.site.out_dir, articles=store.iter_articles(with_html=False),
-                      load_html=load_html, feeds=feeds,
+                      load_html=store.load_html, feeds=feeds,
                       options=site_options(config, full=full, search=search), progress=progress)
 
 

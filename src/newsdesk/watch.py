@@ -18,6 +18,7 @@ from rich.console import Console
 
 from newsdesk import pipeline
 from newsdesk.config import Config
+from newsdesk.models import FeedState
 from newsdesk.schedule import (
     Outcome,
     PollState,
@@ -25,9 +26,10 @@ from newsdesk.schedule import (
     Scheduler,
     first_due,
     run_after_publish,
+    should_pause,
 )
 
-__all__ = ["policy_from_config", "watch_forever"]
+__all__ = ["policy_from_config", "poll_state", "watch_forever"]
 
 log = logging.getLogger("newsdesk.watch")
 
@@ -42,6 +44,14 @@ def policy_from_config(config: Config) -> SchedulePolicy:
     )
 
 
+def poll_state(key: str, state: FeedState | None, policy: SchedulePolicy) -> PollState:
+    """A stored feed as the scheduler sees it: paused when disabled (HTTP 410) or after
+    ``pause_after`` failures in a row. ``newsdesk status`` shows the same."""
+    streak = state.error_streak if state else 0
+    paused = bool(state and (state.disabled or should_pause(streak, policy)))
+    return PollState(key, error_streak=streak, paused=paused)
+
+
 def _scheduler(config: Config, store: Any, policy: SchedulePolicy,
                now: datetime) -> Scheduler:
     import random
@@ -51,9 +61,7 @@ def _scheduler(config: Config, store: Any, policy: SchedulePolicy,
     states = store.feed_states()
     for source in config.sources:
         st = states.get(source.key)
-        streak = st.error_streak if st else 0
-        paused = bool(st and (st.disabled or streak >= policy.pause_after > 0))
-        poll = PollState(source.key, error_streak=streak, paused=paused)
+        poll = poll_state(source.key, st, policy)
         due = first_due(poll, last_attempt=st.last_attempt if st else None, now=now,
                         policy=policy, rng=rng)
         scheduler.add(poll, due=due)

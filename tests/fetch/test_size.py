@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import brotli  # type: ignore[import-untyped]  # ships no type hints
 import pytest
 
-from newsdesk.fetch import make_client
+from newsdesk.fetch import decode, make_client
 from newsdesk.fetch.decode import decode_pieces, decoders_for
 from newsdesk.fetch.options import MIB
 from tests.fetch.faults import (
@@ -22,6 +22,34 @@ from tests.support.httpserver import LocalServer
 
 pytestmark = pytest.mark.anyio
 
+PIECE = 64 * 1024  # the most any decoder (or a raw network read) hands out at once
+
+
+class Tap:
+    """A pass-through last decoder: counts the decoded bytes the body reader was given."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.largest = 0
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if data:
+            self.total += len(data)
+            self.largest = max(self.largest, len(data))
+            yield data
+
+    def flush(self) -> Iterator[bytes]:
+        return iter(())
+
+
+@pytest.fixture
+def tap(monkeypatch: pytest.MonkeyPatch) -> Tap:
+    """Count what reaches the size cap, by adding a Tap after the real decoders."""
+    spy = Tap()
+    real = decode.decoders_for
+    monkeypatch.setattr(decode, "decoders_for", lambda encoding: [*real(encoding), spy])
+    return spy
+
 
 async def test_over_cap_content_length_refused_before_reading(server: LocalServer) -> None:
     # The server sends headers only: reading a single body byte would end in a read timeout.
@@ -34,17 +62,22 @@ async def test_over_cap_content_length_refused_before_reading(server: LocalServe
     assert len(server.requests("/huge")) == 1  # not retried
 
 
-async def test_over_cap_without_content_length_stops_reading(server: LocalServer) -> None:
+async def test_over_cap_without_content_length_stops_reading(server: LocalServer,
+                                                             tap: Tap) -> None:
     endless = Endless()
     source = feed(server.route("/endless", handler=endless))
     options = fast_options(max_bytes=256 * 1024)
     async with make_client(options) as client:
         [result] = await fetch_among_healthy(client, server, [source], options)
     assert result.error == "body over the 256 KiB cap"
-    assert endless.sent < 64 * MIB  # we hung up; the server did not run out of body
+    # Reading stopped within one network read of the cap (the healthy feeds add 2 small reads)
+    assert tap.largest <= PIECE
+    assert 256 * 1024 < tap.total <= 256 * 1024 + PIECE + 4096
+    # We hung up: what the server got out is bounded by socket buffers, not by its 1 GiB body.
+    assert endless.sent < 16 * MIB
 
 
-async def test_gzip_bomb_is_stopped_at_the_cap(server: LocalServer) -> None:
+async def test_gzip_bomb_is_stopped_at_the_cap(server: LocalServer, tap: Tap) -> None:
     bomb = gzip_bomb(20 * MIB)
     assert len(bomb) < 64 * 1024  # small on the wire, under any Content-Length check
     source = feed(server.route("/bomb.gz", bomb, headers={"Content-Encoding": "gzip"}))
@@ -52,6 +85,9 @@ async def test_gzip_bomb_is_stopped_at_the_cap(server: LocalServer) -> None:
     async with make_client(options) as client:
         [result] = await fetch_among_healthy(client, server, [source], options)
     assert result.error == "body over the 1 MiB cap"
+    # Inflated piece by piece, and stopped within one piece of the cap, not at 20 MiB.
+    assert tap.largest <= PIECE
+    assert MIB < tap.total <= MIB + PIECE + 4096  # + the two small healthy feeds
 
 
 async def test_body_exactly_at_the_cap_is_accepted(server: LocalServer) -> None:

@@ -98,4 +98,8 @@ def test_prefix_form_backslash_host_not_matched_to_allow_hosts() -> None:
 
 
 def test_idn_with_combining_marks_kept() -> None:
-    assert check_url("http://\u0939\u093f\u0928\u094d\u0926\u0940.example/a.png", POLICY).host
+    name = "\u0939\u093f\u0928\u094d\u0926\u0940.example"  # vowel signs and virama
+    url = check_url(f"http://{name}/a.png", POLICY)
+    assert url.host == name
+    # Punycode of all six code points; dropping the marks would give xn--j2bd4c.
+    assert url.raw_host == b"xn--j2bd4cyah0f.example"

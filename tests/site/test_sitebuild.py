@@ -14,7 +14,7 @@ from newsdesk.config import parse_config
 from newsdesk.publish.site.output import MANIFEST
 
 from .conftest import SiteBuilder
-from .samples import IMAGE, sample_articles
+from .samples import IMAGE, sample_articles, sample_options
 
 
 def _client(app: Any) -> Any:
@@ -114,7 +114,6 @@ def test_a_feed_with_its_own_image_proxy_keeps_it_on_the_site(tmp_path: Path) ->
     keys = {s.channel: s.key for s in config.sources}
     img = "https://img.example/a.jpg"
     assert options.image_url(img) == "https://global.example/?" + img
-    assert set(options.feed_image_urls) == {keys["own"], keys["none"]}, "only overrides"
     assert options.image_url_of(keys["own"])(img) == "https://own.example/?" + img
     assert options.image_url_of(keys["none"])(img) == img
     assert options.image_url_of(keys["plain"])(img) == "https://global.example/?" + img
@@ -128,6 +127,10 @@ def test_per_feed_image_mappings_reach_cards_and_bodies(site: SiteBuilder) -> No
     assert f'src="https://own.example/?{IMAGE}"' in article
     home = (site.out / "index.html").read_text()
     assert f"https://own.example/?{IMAGE}" in home
+    # A mapping that does what the global one does (an ordinary feed) changes nothing.
+    other = next(a for a in sample_articles() if a.feed_key != chip.feed_key)
+    same = {**own, other.feed_key: sample_options().image_url}
+    assert site.build(feed_image_urls=same).pages_written == 0 and site.loads == []
     # Changing a feed's mapping changes the pages it shows.
     report = site.build(feed_image_urls={chip.feed_key: lambda u: "https://two.example/?" + u})
     assert any(p.startswith("a/") for p in report.written)
@@ -138,3 +141,23 @@ def _folder(article: Any) -> str:
     from newsdesk.publish.site.catalog import Entry
 
     return Entry(article, ZoneInfo("Asia/Shanghai")).folder
+
+
+def test_search_due_follows_search_and_search_interval(tmp_path: Path) -> None:
+    import os
+    import time
+
+    def due(site: str) -> bool:
+        return sitebuild.search_due(_config(tmp_path, site))
+
+    assert due("  search: false\n") is False
+    assert due("  search: true\n") is True, "interval 0: every build"
+    assert due("  search_interval: 1h\n") is True, "no index yet"
+    index = tmp_path / "public" / "search-index" / "index.json"
+    index.parent.mkdir(parents=True)
+    index.write_text("{}")
+    assert due("  search_interval: 1h\n") is False, "updated just now"
+    old = time.time() - 7200
+    os.utime(index, (old, old))
+    assert due("  search_interval: 1h\n") is True
+    assert due("  search: false\n  search_interval: 1h\n") is False

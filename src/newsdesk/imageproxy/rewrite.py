@@ -10,6 +10,7 @@ rewritten URLs comes back byte-identical (a tested invariant).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from selectolax.lexbor import LexborAttributes, LexborHTMLParser
@@ -17,6 +18,9 @@ from selectolax.lexbor import LexborAttributes, LexborHTMLParser
 from newsdesk.clean.urls import map_srcset
 
 __all__ = ["identity", "prefix_proxy", "rewrite_images"]
+
+# The elements rewrite_images touches: <img src/srcset>, <source srcset>, <video poster>.
+_HAS_IMAGES = re.compile(r"<(?:img|source|video)\b", re.IGNORECASE)
 
 
 def identity(url: str) -> str:
@@ -50,7 +54,7 @@ def rewrite_images(html: str, image_url: Callable[[str], str]) -> str:
     """Map every ``<img src>``, every ``srcset`` URL (img, picture source) and every
     ``<video poster>`` through ``image_url``. Other attributes (``data-original``, …) and
     the attribute order are untouched."""
-    if image_url is identity or "<" not in html:
+    if image_url is identity or not _HAS_IMAGES.search(html):  # no parse for text-only bodies
         return html
     tree = LexborHTMLParser(html, is_fragment=True)
     changed = False

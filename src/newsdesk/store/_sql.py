@@ -1,4 +1,5 @@
-"""Pieces every table module shares: the metadata, the UTC column type, upserts, errors."""
+"""Pieces every table module shares: the metadata, the UTC column type, upserts, errors,
+and the per-feed lookups that articles and tombstones both need."""
 
 from __future__ import annotations
 
@@ -73,6 +74,26 @@ def chunks(items: Sequence[T] | Iterable[T], size: int = CHUNK) -> Iterator[list
             batch = []
     if batch:
         yield batch
+
+
+def ids_matching(
+    conn: Connection, table: sa.Table, feed_key: str, column: str, values: Iterable[str]
+) -> dict[str, list[str]]:
+    """For each value of ``table.column``: the feed's article ids having it in ``table``."""
+    col = table.c[column]
+    found: dict[str, list[str]] = {}
+    for part in chunks(sorted(set(values))):
+        rows = conn.execute(
+            sa.select(col, table.c.article_id).where(table.c.feed_key == feed_key, col.in_(part))
+        )
+        for row in rows:  # indexed, not unpacked: mypy types unpacked Row items as object
+            found.setdefault(row[0], []).append(row[1])
+    return found
+
+
+def has_any(conn: Connection, table: sa.Table, feed_key: str) -> bool:
+    query = sa.select(table.c.article_id).where(table.c.feed_key == feed_key).limit(1)
+    return conn.execute(query).first() is not None
 
 
 def describe(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from newsdesk.models import Article
+from newsdesk.store import _sql
 from newsdesk.store._sql import UTCDateTime, chunks, metadata, to_utc
 
 articles = sa.Table(
@@ -167,22 +168,11 @@ def ids_matching(
     conn: Connection, feed_key: str, column: str, values: Iterable[str]
 ) -> dict[str, list[str]]:
     """For each value of ``column`` (link or content_hash): the feed's article ids having it."""
-    col = articles.c[column]
-    found: dict[str, list[str]] = {}
-    for part in chunks(sorted(set(values))):
-        rows = conn.execute(
-            sa.select(col, articles.c.article_id).where(
-                articles.c.feed_key == feed_key, col.in_(part)
-            )
-        )
-        for row in rows:  # indexed, not unpacked: mypy types unpacked Row items as object
-            found.setdefault(row[0], []).append(row[1])
-    return found
+    return _sql.ids_matching(conn, articles, feed_key, column, values)
 
 
 def has_any(conn: Connection, feed_key: str) -> bool:
-    query = sa.select(articles.c.article_id).where(articles.c.feed_key == feed_key).limit(1)
-    return conn.execute(query).first() is not None
+    return _sql.has_any(conn, articles, feed_key)
 
 
 def rename(conn: Connection, feed_key: str, old_id: str, new_id: str) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from newsdesk.store import _sql
 from newsdesk.store._sql import UTCDateTime, chunks, metadata, upsert
 
 tombstones = sa.Table(
@@ -34,21 +35,11 @@ def dead_ids(conn: Connection, feed_key: str, ids: Sequence[str]) -> set[str]:
 
 
 def ids_by_link(conn: Connection, feed_key: str, links: Iterable[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for part in chunks(sorted(set(links))):
-        rows = conn.execute(
-            sa.select(tombstones.c.link, tombstones.c.article_id).where(
-                tombstones.c.feed_key == feed_key, tombstones.c.link.in_(part)
-            )
-        )
-        for row in rows:  # indexed, not unpacked: mypy types unpacked Row items as object
-            found.setdefault(row[0], []).append(row[1])
-    return found
+    return _sql.ids_matching(conn, tombstones, feed_key, "link", links)
 
 
 def has_any(conn: Connection, feed_key: str) -> bool:
-    query = sa.select(tombstones.c.article_id).where(tombstones.c.feed_key == feed_key).limit(1)
-    return conn.execute(query).first() is not None
+    return _sql.has_any(conn, tombstones, feed_key)
 
 
 def bury(conn: Connection, items: Sequence[tuple[str, str, str | None]], now: datetime) -> None:

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from newsdesk.imageproxy.rewrite import rewrite_images
 from newsdesk.models import Article
 
 from .atom import render_atom
@@ -92,6 +91,7 @@ def _build_site(
     zone = ZoneInfo(options.timezone)
     theme = load_theme(options.theme_dir)
     catalog = make_catalog(articles, zone)
+    probe = options.image_url(_PROBE_IMAGE)  # image_url is a function: fingerprint what it does
     fingerprint = digest(
         _INPUTS_VERSION,
         theme.fingerprint,
@@ -105,13 +105,17 @@ def _build_site(
         options.timezone,
         str(options.excerpt_chars),
         str(options.feed_entries),
-        # image_url is a function: fingerprint what it does, not what it is.
-        options.image_url(_PROBE_IMAGE),
-        *sorted(f"{k}={fn(_PROBE_IMAGE)}" for k, fn in options.feed_image_urls.items()),
+        probe,
+        # Only feeds whose mapping differs: adding an ordinary feed changes no page.
+        *sorted(
+            f"{k}={own}"
+            for k, fn in options.feed_image_urls.items()
+            if (own := fn(_PROBE_IMAGE)) != probe
+        ),
         repr(catalog.groups),
     )
     out = Output(out_dir, fingerprint, force=options.force)
-    renderer = Renderer(theme, options, catalog.groups, rewrite_images)
+    renderer = Renderer(theme, options, catalog.groups)
     build = _Build(out, catalog, renderer, load_html, options, progress or _silent)
     try:
         build.article_pages()
@@ -127,7 +131,7 @@ def _build_site(
         raise
     searched, search_seconds = False, 0.0
     try:
-        deleted = out.finish({e.uid for e in catalog.entries})
+        deleted = out.finish(catalog.by_uid.keys())
         if options.search:
             t = time.perf_counter()
             state = None if options.force else out.load_state("search")
@@ -181,7 +185,6 @@ class _Build:
         for lst in catalog.sources:
             self._feed_uids.update(e.uid for e in lst.entries[:n])
         self._bodies: dict[str, str] = {}
-        self._by_uid: dict[str, Entry] | None = None
 
     def _html(self, e: Entry) -> str:
         return e.article.html or self.load_html(e.article)
@@ -207,9 +210,7 @@ class _Build:
         The body is loaded again rather than kept from rendering: at a cold build, holding
         every body until indexing would cost more memory than a second read costs time.
         """
-        if self._by_uid is None:
-            self._by_uid = {e.uid: e for e in self.catalog.entries}
-        e = self._by_uid[uid]
+        e = self.catalog.by_uid[uid]
         a = e.article
         text = " ".join((plain_text(self._html(e)), a.author, a.source, a.channel, a.group))
         place = f"{a.source} · {a.channel}"

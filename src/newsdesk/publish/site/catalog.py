@@ -80,6 +80,7 @@ class Listing:
 @dataclass
 class Catalog:
     entries: list[Entry]  # newest first
+    by_uid: dict[str, Entry] = field(default_factory=dict)
     listings: list[Listing] = field(default_factory=list)
     groups: list[tuple[str, str]] = field(default_factory=list)  # (name, folder) for the nav
     sources: list[Listing] = field(default_factory=list)
@@ -97,14 +98,13 @@ def make_catalog(articles: Iterable[Article], zone: tzinfo) -> Catalog:
     # Newest first, ties by id: two stable C-level sorts instead of a Python key tuple.
     entries = sorted(by_uid.values(), key=_uid)
     entries.sort(key=_published, reverse=True)
-    del by_uid
 
     tree: dict[str, dict[str, dict[str, list[Entry]]]] = {}
     for e in entries:
         a = e.article
         tree.setdefault(a.group, {}).setdefault(a.source, {}).setdefault(a.channel, []).append(e)
 
-    catalog = Catalog(entries)
+    catalog = Catalog(entries, by_uid)
     home = Listing("home", "", "", entries, feed="atom.xml")
     catalog.listings.append(home)
     group_slugs = unique_slugs(set(tree))

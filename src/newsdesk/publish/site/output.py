@@ -21,6 +21,7 @@ import marshal
 import os
 import sqlite3
 import threading
+from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,7 @@ class Output:
     def remember(self, uid: str, content: str, excerpt: str) -> None:
         self._excerpts[uid] = (content, excerpt)
 
-    def finish(self, uids: set[str]) -> list[str]:
+    def finish(self, uids: Collection[str]) -> list[str]:
         """Wait for writes, delete pages not produced by this build, save the manifest.
 
         ``uids`` are the articles of this build; the others leave the excerpt cache.

@@ -12,7 +12,7 @@ import unicodedata
 from typing import TypeGuard
 from urllib.parse import quote, urlsplit
 
-__all__ = ["article_id", "href", "is_http", "page_file", "slugify", "unique_slugs"]
+__all__ = ["article_id", "href", "is_http", "slugify", "unique_slugs"]
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _PLAIN = re.compile(r"[A-Za-z0-9/_.~-]*")
@@ -74,11 +74,6 @@ def href(root: str, folder: str) -> str:
     if _PLAIN.fullmatch(path):  # article folders: nothing to quote, skip the slow path
         return path
     return quote(path, safe="/-_.~")
-
-
-def page_file(folder: str) -> str:
-    """The output file of a page folder, relative to out_dir."""
-    return folder + "index.html" if folder.endswith("/") or not folder else folder
 
 
 def _short_hash(text: str, size: int) -> str:

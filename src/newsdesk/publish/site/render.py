@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from types import SimpleNamespace
@@ -11,16 +10,16 @@ from typing import Any
 from jinja2 import Template
 from markupsafe import Markup
 
+from newsdesk.imageproxy.rewrite import rewrite_images
+
 from .catalog import Entry, Listing, Page
 from .options import FeedHealth, SiteOptions
 from .paths import href, is_http
+from .search.index import FOLDER as SEARCH_FOLDER
+from .search.index import MANIFEST as SEARCH_MANIFEST
 from .theme import Theme
 
 __all__ = ["Renderer"]
-
-# The elements rewrite_images touches: <img src/srcset>, <source srcset>, <video poster>.
-_HAS_IMAGES = re.compile(r"<(?:img|source|video)\b", re.IGNORECASE)
-
 
 class Renderer:
     """Holds the compiled templates and the values every page shares."""
@@ -30,13 +29,11 @@ class Renderer:
         theme: Theme,
         options: SiteOptions,
         groups: Sequence[tuple[str, str]],
-        rewrite: Callable[[str, Callable[[str], str]], str],
     ) -> None:
         self.options = options
         self.root = options.root
         self._urls: dict[str, str] = {}  # category folders repeat on every card
         self._chromes: dict[str, dict[str, Markup]] = {}
-        self._rewrite = rewrite
         env = self._env = theme.env
         self._placeholder = options.placeholder or ""  # "" = a text-only card
         env.globals.update(
@@ -57,7 +54,7 @@ class Renderer:
                     "search_js": self.url("static/search.js")
                     + "?v="
                     + theme.asset_version("search.js"),
-                    "search_index": self.url("search-index/index.json"),
+                    "search_index": self.url(f"{SEARCH_FOLDER}/{SEARCH_MANIFEST}"),
                     "favicon": self.url("static/favicon.svg"),
                     "timezone": options.timezone,
                 }
@@ -94,9 +91,7 @@ class Renderer:
 
     def body(self, html: str, feed_key: str) -> str:
         """The article body with image URLs mapped through the configured image proxy."""
-        if not _HAS_IMAGES.search(html):  # no parse and re-serialize for text-only bodies
-            return html
-        return self._rewrite(html, self.options.image_url_of(feed_key))
+        return rewrite_images(html, self.options.image_url_of(feed_key))
 
     def _crumbs(self, crumbs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(title, self.url(folder)) for title, folder in crumbs]

@@ -71,9 +71,9 @@ class SearchIndex:
         if lost or state.get("v") != _VERSION or state.get("fp") != fingerprint:
             # New options (dates, URLs, excerpts) change every result: index afresh. The
             # old segments stay readable until the new index.json replaces theirs.
-            self._carried = [*state.get("segs", {}), *state.get("retired", [])]
+            self._carried = list(state.get("segs", {}))
             state = {"v": _VERSION, "fp": fingerprint, "seq": state.get("seq", 0)}
-            state.update(segs={}, docs={}, retired=[])
+            state.update(segs={}, docs={})
         else:
             self._carried = []
         self.state = state
@@ -122,7 +122,6 @@ class SearchIndex:
         for folder in list(self.root.iterdir()):
             if folder.is_dir() and folder.name not in keep:
                 shutil.rmtree(folder, ignore_errors=True)
-        self.state["retired"] = retired
         return True
 
     # Planning

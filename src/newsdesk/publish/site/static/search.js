@@ -44,8 +44,11 @@ export function queryTerms(query) {
   for (const m of normalize(query).matchAll(RUNS)) {
     if (m[1]) {
       const run = m[1];
-      if (run.length === 1) add({ key: run, prefix: run });
-      for (let i = 0; i + 1 < run.length; i++) add({ key: run[i], exact: run.slice(i, i + 2) });
+      if (run.length === 1) add({ key: shardKey(run), prefix: run });
+      for (let i = 0; i + 1 < run.length; i++) {
+        const pair = run.slice(i, i + 2);
+        add({ key: shardKey(pair), exact: pair });
+      }
     } else if (m[2].length > 1) {
       const word = m[2].slice(0, MAX_WORD);
       add({ key: shardKey(word), prefix: word });
