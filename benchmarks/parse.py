@@ -139,8 +139,10 @@ def main() -> None:
     print()
     print("corpus, parse + process (sanitize, lazy images, ids, dates, head image):")
     print(f"  newsdesk    {pp_s / pp_n * 1e6:7.1f} µs/item  {pp_n / pp_s:>9,.0f} items/s")
-    print(f"  feedparser  {fs_s / fs_n * 1e6:7.1f} µs/item  {fs_n / fs_s:>9,.0f} items/s"
-          "  (parse + its sanitizer)")
+    print(
+        f"  feedparser  {fs_s / fs_n * 1e6:7.1f} µs/item  {fs_n / fs_s:>9,.0f} items/s"
+        "  (parse + its sanitizer)"
+    )
     print(f"  newsdesk is {(fs_s / fs_n) / (pp_s / pp_n):.1f}x faster per item")
 
 

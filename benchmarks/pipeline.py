@@ -28,23 +28,30 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-PARA = ("<p>记者走访发现，越来越多的居民开始参与社区公共空间的讨论，从路灯的颜色到长椅的位置，"
-        "都有人认真提出建议。业内人士认为，真正的挑战不在技术本身。</p>")
+PARA = (
+    "<p>记者走访发现，越来越多的居民开始参与社区公共空间的讨论，从路灯的颜色到长椅的位置，"
+    "都有人认真提出建议。业内人士认为，真正的挑战不在技术本身。</p>"
+)
 
 
 def make_feed(n: int, items: int) -> bytes:
     rows = []
     for i in range(items):
-        body = (PARA * 5 + f'<div class="img_box"><img class="lazy" data-original='
-                f'"http://img.example.com/{n}/{i}.jpg" data-width="800"></div>' + PARA * 5)
+        body = (
+            PARA * 5 + f'<div class="img_box"><img class="lazy" data-original='
+            f'"http://img.example.com/{n}/{i}.jpg" data-width="800"></div>' + PARA * 5
+        )
         rows.append(
             f"<item><title>第 {n} 号源的第 {i} 条新闻：测试标题</title>"
             f"<link>http://example.com/{n}/{i}</link><guid>{n}-{i}</guid>"
             f"<pubDate>Tue, 18 Nov 2025 08:{i % 60:02d}:00 +0800</pubDate>"
-            f"<description><![CDATA[{body}]]></description></item>")
-    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
-            f"<link>http://example.com/</link><description>d</description>{''.join(rows)}"
-            "</channel></rss>").encode()
+            f"<description><![CDATA[{body}]]></description></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        f"<link>http://example.com/</link><description>d</description>{''.join(rows)}"
+        "</channel></rss>"
+    ).encode()
 
 
 def serve(feeds: int, items: int) -> tuple[ThreadingHTTPServer, str]:
@@ -87,8 +94,16 @@ def side_newsdesk(base: str, feeds: int, work: Path) -> dict[str, float]:
     from newsdesk.config import load_config
     from newsdesk.store import open_store
 
-    lines = ["hexo_dir: ./blog", "database: ./bench.db", 'image_proxy: "https://p.example/?"',
-             "fetch:", "  concurrency: 32", "  per_host: 32", "groups:", "  g:"]
+    lines = [
+        "hexo_dir: ./blog",
+        "database: ./bench.db",
+        'image_proxy: "https://p.example/?"',
+        "fetch:",
+        "  concurrency: 32",
+        "  per_host: 32",
+        "groups:",
+        "  g:",
+    ]
     for n in range(feeds):
         lines += [f"    s{n}:", f"      c: {base}/f/{n}.xml"]
     (work / "newsdesk.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -120,7 +135,9 @@ def side_baseline(base: str, feeds: int, work: Path) -> dict[str, float]:
                 html = e.get("description", "")
                 (out / f"{n}-{count}.md").write_text(
                     f"---\ntitle: '{e.title}'\ndate: {e.get('published', '')}\n---\n\n"
-                    f"<div>{html}</div>\n", encoding="utf-8")
+                    f"<div>{html}</div>\n",
+                    encoding="utf-8",
+                )
                 count += 1
     return {"items": count, "seconds": time.perf_counter() - t0}
 
@@ -128,8 +145,23 @@ def side_baseline(base: str, feeds: int, work: Path) -> dict[str, float]:
 def run_side(side: str, base: str, feeds: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run(
-            [sys.executable, __file__, "--side", side, "--base", base, "--feeds", str(feeds),
-             "--work", tmp], capture_output=True, text=True, check=False, cwd=tmp)
+            [
+                sys.executable,
+                __file__,
+                "--side",
+                side,
+                "--base",
+                base,
+                "--feeds",
+                str(feeds),
+                "--work",
+                tmp,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp,
+        )
         if proc.returncode != 0:
             raise SystemExit(f"{side} failed:\n{proc.stderr}")
         return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -161,10 +193,14 @@ def main() -> None:
     ours_rate = ours["items"] / ours["seconds"]
     naive_rate = naive["items"] / naive["seconds"]
     print(f"{'':10} {'items':>7} {'seconds':>8} {'items/s':>9} {'peak MB':>8}")
-    print(f"{'newsdesk':10} {ours['items']:>7.0f} {ours['seconds']:>8.2f} {ours_rate:>9.0f} "
-          f"{ours['peak_mb']:>8.0f}")
-    print(f"{'baseline':10} {naive['items']:>7.0f} {naive['seconds']:>8.2f} {naive_rate:>9.0f} "
-          f"{naive['peak_mb']:>8.0f}")
+    print(
+        f"{'newsdesk':10} {ours['items']:>7.0f} {ours['seconds']:>8.2f} {ours_rate:>9.0f} "
+        f"{ours['peak_mb']:>8.0f}"
+    )
+    print(
+        f"{'baseline':10} {naive['items']:>7.0f} {naive['seconds']:>8.2f} {naive_rate:>9.0f} "
+        f"{naive['peak_mb']:>8.0f}"
+    )
     print(f"newsdesk / baseline throughput: {ours_rate / naive_rate:.2f}×")
     print(f"newsdesk rerun (all 304, nothing rewritten): {ours['rerun_seconds']:.2f} s")
 

@@ -124,14 +124,18 @@ def wrk(url: str, duration: int, connections: int, script: Path | None = None) -
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
     if script:
         cmd += ["-s", str(script)]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True,
-                         timeout=duration + 30, check=True).stdout
+    out = subprocess.run(
+        [*cmd, url], capture_output=True, text=True, timeout=duration + 30, check=True
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p99_ms": float(p99[1]) * scale[p99[2]] if p99 else float("nan"),
-            "non2xx": float(errors[1]) if errors else 0.0}
+    return {
+        "rps": rps,
+        "p99_ms": float(p99[1]) * scale[p99[2]] if p99 else float("nan"),
+        "non2xx": float(errors[1]) if errors else 0.0,
+    }
 
 
 def main() -> int:
@@ -140,8 +144,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--no-fsync", action="store_true", help="cache_fsync: false")
     args = parser.parse_args()
-    missing = [tool for tool in ("wrk", "nginx") if not shutil.which(tool)
-               and not Path(f"/usr/sbin/{tool}").exists()]
+    missing = [
+        tool
+        for tool in ("wrk", "nginx")
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists()
+    ]
     if missing:
         print(f"missing: {' '.join(missing)} (Debian: apt-get install -y wrk nginx)")
         return 2
@@ -157,23 +164,34 @@ def main() -> int:
     (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, port=nginx_port, user=user))
     (tmp / "miss.lua").write_text(MISS_LUA.replace("{port}", str(nginx_port)))
     section = {  # the proxy_server section of newsdesk.yaml, as the CLI would read it
-        "listen": f"127.0.0.1:{proxy_port}", "public_url": f"http://127.0.0.1:{proxy_port}/",
-        "keys": ["env:BENCH_KEY"], "allow_hosts": ["127.0.0.1"],
-        "allow_networks": ["127.0.0.1/32"], "cache_dir": str(tmp / "cache"), "cache_max": "512MB",
+        "listen": f"127.0.0.1:{proxy_port}",
+        "public_url": f"http://127.0.0.1:{proxy_port}/",
+        "keys": ["env:BENCH_KEY"],
+        "allow_hosts": ["127.0.0.1"],
+        "allow_networks": ["127.0.0.1/32"],
+        "cache_dir": str(tmp / "cache"),
+        "cache_max": "512MB",
         "cache_fsync": not args.no_fsync,
     }
     environ = {"BENCH_KEY": KEY}
     config = parse_proxy_server(section, base_dir=tmp, environ=environ)
-    server_code = (SERVER_CODE.replace("__SRC__", repr(SRC)).replace("__TMP__", repr(str(tmp)))
-                   .replace("__ENV__", repr(environ)))
-    procs = [subprocess.Popen([nginx_bin, "-c", str(tmp / "nginx.conf")]),
-             subprocess.Popen([sys.executable, "-c", server_code, json.dumps(section)])]
+    server_code = (
+        SERVER_CODE.replace("__SRC__", repr(SRC))
+        .replace("__TMP__", repr(str(tmp)))
+        .replace("__ENV__", repr(environ))
+    )
+    procs = [
+        subprocess.Popen([nginx_bin, "-c", str(tmp / "nginx.conf")]),
+        subprocess.Popen([sys.executable, "-c", server_code, json.dumps(section)]),
+    ]
     try:
         upstream = f"http://127.0.0.1:{nginx_port}"
         wait_for(upstream + "/small.png")
         wait_for(f"http://127.0.0.1:{proxy_port}/healthz")
-        small, large = sign_url(config, upstream + "/small.png"), sign_url(config, upstream +
-                                                                              "/large.png")
+        small, large = (
+            sign_url(config, upstream + "/small.png"),
+            sign_url(config, upstream + "/large.png"),
+        )
         for url in (small, large):  # warm the caches
             assert httpx.get(url, timeout=10).status_code == 200
         runs = {
@@ -181,8 +199,9 @@ def main() -> int:
             "proxy hit, memory (small)": wrk(small, args.duration, args.connections),
             "nginx large (disk)": wrk(upstream + "/large.png", args.duration, args.connections),
             "proxy hit, disk (large)": wrk(large, args.duration, args.connections),
-            "proxy miss (small)": wrk(f"http://127.0.0.1:{proxy_port}/", args.duration,
-                                      args.connections, tmp / "miss.lua"),
+            "proxy miss (small)": wrk(
+                f"http://127.0.0.1:{proxy_port}/", args.duration, args.connections, tmp / "miss.lua"
+            ),
         }
         metrics = httpx.get(f"http://127.0.0.1:{proxy_port}/metrics").text
     finally:
@@ -191,10 +210,12 @@ def main() -> int:
             proc.wait(10)
         shutil.rmtree(tmp, ignore_errors=True)
     fast = [m for m in ("httptools", "uvloop") if importlib.util.find_spec(m)] or ["h11/asyncio"]
-    print(f"wrk -t2 -c{args.connections} -d{args.duration}s, loopback, {os.cpu_count()} CPUs, "
-          f"uvicorn with {'+'.join(fast)}; "
-          f"small={SMALL // 1024} KiB, large={LARGE // 1024} KiB, "
-          f"cache_fsync={'off' if args.no_fsync else 'on'}")
+    print(
+        f"wrk -t2 -c{args.connections} -d{args.duration}s, loopback, {os.cpu_count()} CPUs, "
+        f"uvicorn with {'+'.join(fast)}; "
+        f"small={SMALL // 1024} KiB, large={LARGE // 1024} KiB, "
+        f"cache_fsync={'off' if args.no_fsync else 'on'}"
+    )
     print(f"{'scenario':30} {'req/s':>10} {'p99 ms':>9} {'non-2xx':>8}")
     for name, r in runs.items():
         print(f"{name:30} {r['rps']:10.0f} {r['p99_ms']:9.2f} {r['non2xx']:8.0f}")

@@ -30,8 +30,9 @@ def _hypothesis_profiles() -> None:
     # No per-example deadline: these machines are shared and noisy. In CI, derandomize so a
     # red build is reproducible; locally, explore new examples every run.
     settings.register_profile("dev", deadline=None)
-    settings.register_profile("ci", deadline=None, derandomize=True,
-                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile(
+        "ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    )
     settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 

@@ -46,19 +46,22 @@ def test_issue_example_loads(tmp_path: Path) -> None:
     assert config.database == str(tmp_path.resolve() / "newsdesk.db")
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ("fetch:\n  retries: many\n", 2, "whole number"),
-    ("groups:\n  g:\n    s:\n      c: {url: http://x/, imag_proxy: 1}\n", 4, "did you mean"),
-    ("hexo_dri: ./blog\n", 1, "unknown key"),
-    ("timezone: Mars/Base\n", 1, "unknown time zone"),
-    ("groups:\n  g:\n    s:\n      c: ftp://x/\n", 4, "not an http"),
-    ("groups:\n  g:\n    s:\n      a: http://x/\n      b: http://x/\n", 5, "listed twice"),
-    ("groups:\n  g:\n    s:\n      c: 42\n", 4, "must be a feed URL"),
-    ("groups: [a, b]\n", 1, "must be a mapping"),
-    ("site:\n  search_interval: soon\n", 2, "duration"),
-    ("a: [unclosed\n", 2, "not valid YAML"),
-    ("groups:\n  g:\n    s:\n      drop: ['p >']\n      c: http://x/\n", 4, "selector"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("fetch:\n  retries: many\n", 2, "whole number"),
+        ("groups:\n  g:\n    s:\n      c: {url: http://x/, imag_proxy: 1}\n", 4, "did you mean"),
+        ("hexo_dri: ./blog\n", 1, "unknown key"),
+        ("timezone: Mars/Base\n", 1, "unknown time zone"),
+        ("groups:\n  g:\n    s:\n      c: ftp://x/\n", 4, "not an http"),
+        ("groups:\n  g:\n    s:\n      a: http://x/\n      b: http://x/\n", 5, "listed twice"),
+        ("groups:\n  g:\n    s:\n      c: 42\n", 4, "must be a feed URL"),
+        ("groups: [a, b]\n", 1, "must be a mapping"),
+        ("site:\n  search_interval: soon\n", 2, "duration"),
+        ("a: [unclosed\n", 2, "not valid YAML"),
+        ("groups:\n  g:\n    s:\n      drop: ['p >']\n      c: http://x/\n", 4, "selector"),
+    ],
+)
 def test_errors_name_key_and_line(text: str, line: int, words: str, tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         _parse(text, tmp_path)
@@ -73,8 +76,10 @@ def test_names_that_yaml_reads_as_other_types_stay_text(tmp_path: Path) -> None:
 
 
 def test_proxy_server_makes_posts_use_it(tmp_path: Path) -> None:
-    text = ("proxy_server:\n  public_url: https://img.example.org/\n"
-            "groups:\n  g:\n    s:\n      c: http://x/\n")
+    text = (
+        "proxy_server:\n  public_url: https://img.example.org/\n"
+        "groups:\n  g:\n    s:\n      c: http://x/\n"
+    )
     (source,) = _parse(text, tmp_path).sources
     assert source.image_proxy == USE_PROXY_SERVER
 
@@ -98,18 +103,30 @@ def test_missing_file(tmp_path: Path) -> None:
         load_config(tmp_path / "absent.yaml")
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ("fetch:\n  user_agent: 新闻 bot\n", 2, "ASCII"),
-    ("groups:\n  g:\n    s:\n      c: {url: http://x/, referer: http://例え.jp/}\n", 4, "ASCII"),
-    ("fetch:\n  max_bytes: 0KB\n", 2, "size"),
-    ("fetch:\n  max_bytes: 0.5\n", 2, "size"),
-    ("fetch:\n  read_timeout: .nan\n", 2, "positive"),
-    ("fetch:\n  feed_deadline: 0\n", 2, "positive"),
-    ("groups:\n  g:\n    s:\n      include: ['ok']\n      exclude: ['(bad']\n"
-     "      c: http://x/\n", 5, "exclude"),
-])
-def test_values_that_would_fail_mid_run_are_config_errors(text: str, line: int, words: str,
-                                                          tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("fetch:\n  user_agent: 新闻 bot\n", 2, "ASCII"),
+        (
+            "groups:\n  g:\n    s:\n      c: {url: http://x/, referer: http://例え.jp/}\n",
+            4,
+            "ASCII",
+        ),
+        ("fetch:\n  max_bytes: 0KB\n", 2, "size"),
+        ("fetch:\n  max_bytes: 0.5\n", 2, "size"),
+        ("fetch:\n  read_timeout: .nan\n", 2, "positive"),
+        ("fetch:\n  feed_deadline: 0\n", 2, "positive"),
+        (
+            "groups:\n  g:\n    s:\n      include: ['ok']\n      exclude: ['(bad']\n"
+            "      c: http://x/\n",
+            5,
+            "exclude",
+        ),
+    ],
+)
+def test_values_that_would_fail_mid_run_are_config_errors(
+    text: str, line: int, words: str, tmp_path: Path
+) -> None:
     with pytest.raises(ConfigError) as err:
         _parse(text, tmp_path)
     assert f"newsdesk.yaml:{line}:" in str(err.value) and words in str(err.value)

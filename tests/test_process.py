@@ -278,13 +278,20 @@ def test_process_feed_on_fixture_bodies() -> None:
     assert all(a.title for a in articles)
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(document.domain)//", "data:text/html,x",
-                                 "vbscript:msgbox(1)"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(document.domain)//", "data:text/html,x", "vbscript:msgbox(1)"]
+)
 def test_non_http_link_and_head_image_are_dropped(url: str) -> None:
     article = process_entry(
-        entry(link=url, content_html="<p>x</p>",
-              enclosures=(Enclosure(url=url + ".jpg", type="image/jpeg"),)),
-        SOURCE, feed_link=None, now=NOW)
+        entry(
+            link=url,
+            content_html="<p>x</p>",
+            enclosures=(Enclosure(url=url + ".jpg", type="image/jpeg"),),
+        ),
+        SOURCE,
+        feed_link=None,
+        now=NOW,
+    )
     assert article.link is None
     assert article.head_image is None
 

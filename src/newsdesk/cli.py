@@ -45,8 +45,9 @@ class _EventFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         extras = {k: v for k, v in record.__dict__.items() if k not in _STD_ATTRS}
-        ctx = " ".join(f"{k}={json.dumps(v, ensure_ascii=False, default=str)}"
-                       for k, v in extras.items())
+        ctx = " ".join(
+            f"{k}={json.dumps(v, ensure_ascii=False, default=str)}" for k, v in extras.items()
+        )
         when = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         line = f"{when} {record.levelname.lower()} {record.name}: {record.getMessage()}"
         if ctx:
@@ -93,8 +94,11 @@ def _open_store(config: Config, *, lock: bool = False, wait: float = 0) -> Itera
                 with store.run_lock(f"newsdesk pid {os.getpid()}", wait=wait):
                     yield store
             except LockedError as exc:
-                _fail(f"{exc}\nAnother newsdesk run is using {config.database}; "
-                      "wait for it to finish, or pass --wait SECONDS.", EXIT_LOCKED)
+                _fail(
+                    f"{exc}\nAnother newsdesk run is using {config.database}; "
+                    "wait for it to finish, or pass --wait SECONDS.",
+                    EXIT_LOCKED,
+                )
         else:
             yield store
     finally:
@@ -106,9 +110,15 @@ class _RichProgress:
 
     def __init__(self) -> None:
         self._progress = Progress(
-            TextColumn("[bold]fetching"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[last]}"), TimeElapsedColumn(),
-            console=err, transient=True, disable=not err.is_terminal)
+            TextColumn("[bold]fetching"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[last]}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        )
         self._task: Any = None
 
     def __enter__(self) -> _RichProgress:
@@ -123,8 +133,9 @@ class _RichProgress:
 
     def feed_done(self, outcome: Any) -> None:
         mark = "✗" if outcome.failed else "✓"
-        self._progress.update(self._task, advance=1,
-                              last=f"{mark} {outcome.source.source} / {outcome.source.channel}")
+        self._progress.update(
+            self._task, advance=1, last=f"{mark} {outcome.source.source} / {outcome.source.channel}"
+        )
 
 
 class _BuildProgress:
@@ -133,8 +144,14 @@ class _BuildProgress:
     def __init__(self) -> None:
         self._labels = {"articles": "article pages", "search": "search index"}
         self._progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        )
         self._tasks: dict[str, Any] = {}
 
     def __enter__(self) -> _BuildProgress:
@@ -148,15 +165,19 @@ class _BuildProgress:
         task = self._tasks.get(stage)
         if task is None:
             task = self._tasks[stage] = self._progress.add_task(
-                self._labels.get(stage, stage), total=total)
+                self._labels.get(stage, stage), total=total
+            )
         self._progress.update(task, completed=done, total=total)
 
 
 def _print_feed_table(outcomes: list[Any]) -> None:
     table = Table(title="feeds", title_justify="left", show_lines=False)
     for col in ("feed", "status", "new", "updated", "unchanged", "note"):
-        table.add_column(col, justify="right" if col in ("new", "updated", "unchanged") else "left",
-                         overflow="fold")
+        table.add_column(
+            col,
+            justify="right" if col in ("new", "updated", "unchanged") else "left",
+            overflow="fold",
+        )
     for o in outcomes:
         style = "red" if o.failed else ("dim" if o.status == "not modified" else "green")
         note = o.error or "; ".join(o.warnings[:2])
@@ -164,23 +185,33 @@ def _print_feed_table(outcomes: list[Any]) -> None:
             note = (note + "; " if note else "") + f"{o.filtered} filtered out"
         if o.remapped:
             note = (note + "; " if note else "") + f"{o.remapped} ids changed (site migration?)"
-        table.add_row(f"{o.source.group} › {o.source.source} › {o.source.channel}",
-                      f"[{style}]{o.status}[/]", str(o.new), str(o.updated), str(o.unchanged),
-                      note or "")
+        table.add_row(
+            f"{o.source.group} › {o.source.source} › {o.source.channel}",
+            f"[{style}]{o.status}[/]",
+            str(o.new),
+            str(o.updated),
+            str(o.unchanged),
+            note or "",
+        )
     out.print(table)
 
 
 def _print_publish(summaries: list[Any]) -> None:
     for s in summaries:
-        out.print(f"[bold]{s.target}[/]: {s.new} new, {s.updated} updated, "
-                  f"{s.unchanged} unchanged → {s.out_dir}", highlight=False)
+        out.print(
+            f"[bold]{s.target}[/]: {s.new} new, {s.updated} updated, "
+            f"{s.unchanged} unchanged → {s.out_dir}",
+            highlight=False,
+        )
 
 
 def _finish(outcomes: list[Any]) -> None:
     failed = [o for o in outcomes if o.failed]
     if failed:
-        err.print(f"[yellow]{len(failed)} of {len(outcomes)} feeds failed[/] "
-                  "(the others were stored and published).")
+        err.print(
+            f"[yellow]{len(failed)} of {len(outcomes)} feeds failed[/] "
+            "(the others were stored and published)."
+        )
         sys.exit(EXIT_FEEDS_FAILED)
 
 
@@ -190,8 +221,15 @@ CONFIG_HELP = "Config file (YAML). Default: ./newsdesk.yaml"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("-c", "--config", "config_path", type=click.Path(path_type=Path),
-              default="newsdesk.yaml", show_default=True, help=CONFIG_HELP)
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default="newsdesk.yaml",
+    show_default=True,
+    help=CONFIG_HELP,
+)
 @click.option("-v", "--verbose", count=True, help="Log every event (repeat for HTTP detail).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 @click.version_option(__version__, prog_name="newsdesk")
@@ -227,14 +265,25 @@ def _config_option(f: Any) -> Any:
             ctx.ensure_object(dict)
             ctx.obj["config"] = value
 
-    return click.option("-c", "--config", type=click.Path(path_type=Path), expose_value=False,
-                        callback=store_config, help=CONFIG_HELP)(f)
+    return click.option(
+        "-c",
+        "--config",
+        type=click.Path(path_type=Path),
+        expose_value=False,
+        callback=store_config,
+        help=CONFIG_HELP,
+    )(f)
 
 
 @main.command()
 @_config_option
-@click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SECONDS",
-              help="If another run holds the lock, wait up to this long instead of refusing.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="If another run holds the lock, wait up to this long instead of refusing.",
+)
 @click.option("--full", is_flag=True, help="Re-render every post (after changing the template).")
 @click.pass_context
 def run(ctx: click.Context, wait: float, full: bool) -> None:
@@ -262,8 +311,13 @@ def run(ctx: click.Context, wait: float, full: bool) -> None:
 
 @main.command()
 @_config_option
-@click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SECONDS",
-              help="Wait up to this long for another run's lock.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="Wait up to this long for another run's lock.",
+)
 @click.pass_context
 def fetch(ctx: click.Context, wait: float) -> None:
     """Fetch and store feeds, without publishing.
@@ -282,9 +336,11 @@ def fetch(ctx: click.Context, wait: float) -> None:
 
 @main.command()
 @_config_option
-@click.option("--full", is_flag=True,
-              help="Re-render every stored article (files whose bytes are unchanged stay "
-                   "untouched).")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Re-render every stored article (files whose bytes are unchanged stay untouched).",
+)
 @click.pass_context
 def publish(ctx: click.Context, full: bool) -> None:
     """Write posts for stored articles that are new or changed.
@@ -302,12 +358,22 @@ def publish(ctx: click.Context, full: bool) -> None:
 
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default="demo-output",
-              show_default=True, help="Where the demo writes its config, database, posts and site.")
-@click.option("--serve/--no-serve", default=False,
-              help="Keep serving the site and the image proxy until Ctrl-C.")
-@click.option("--port", type=int, default=8080, show_default=True,
-              help="Port for --serve (on 127.0.0.1).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default="demo-output",
+    show_default=True,
+    help="Where the demo writes its config, database, posts and site.",
+)
+@click.option(
+    "--serve/--no-serve",
+    default=False,
+    help="Keep serving the site and the image proxy until Ctrl-C.",
+)
+@click.option(
+    "--port", type=int, default=8080, show_default=True, help="Port for --serve (on 127.0.0.1)."
+)
 def demo(out_dir: Path, serve: bool, port: int) -> None:
     """Run the whole pipeline offline on bundled sample feeds.
 
@@ -363,20 +429,33 @@ def status(ctx: click.Context, as_json: bool) -> None:
         poll = poll_state(s.key, st, policy)
         paused = poll.paused
         # Without jitter: the time `newsdesk watch` aims for, give or take 10%.
-        next_poll = None if paused else first_due(
-            poll, last_attempt=st.last_attempt if st else None, now=now,
-            policy=policy, rng=random.Random()).replace(microsecond=0)
-        rows.append({
-            "url": s.url, "key": s.key, "group": s.group, "source": s.source,
-            "channel": s.channel,
-            "last_success": st.last_success.isoformat() if st and st.last_success else None,
-            "last_attempt": st.last_attempt.isoformat() if st and st.last_attempt else None,
-            "last_error": st.last_error if st else None,
-            "error_streak": st.error_streak if st else 0,
-            "items": st.items if st else 0,
-            "paused": paused,
-            "next_poll": next_poll.isoformat() if next_poll else None,
-        })
+        next_poll = (
+            None
+            if paused
+            else first_due(
+                poll,
+                last_attempt=st.last_attempt if st else None,
+                now=now,
+                policy=policy,
+                rng=random.Random(),
+            ).replace(microsecond=0)
+        )
+        rows.append(
+            {
+                "url": s.url,
+                "key": s.key,
+                "group": s.group,
+                "source": s.source,
+                "channel": s.channel,
+                "last_success": st.last_success.isoformat() if st and st.last_success else None,
+                "last_attempt": st.last_attempt.isoformat() if st and st.last_attempt else None,
+                "last_error": st.last_error if st else None,
+                "error_streak": st.error_streak if st else 0,
+                "items": st.items if st else 0,
+                "paused": paused,
+                "next_poll": next_poll.isoformat() if next_poll else None,
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -384,10 +463,14 @@ def status(ctx: click.Context, as_json: bool) -> None:
     for col in ("feed", "last success", "last error", "streak", "items", "next poll"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(f"{r['group']} › {r['source']} › {r['channel']}",
-                      _short_time(r["last_success"]) or "never", r["last_error"] or "",
-                      str(r["error_streak"]), str(r["items"]),
-                      "paused" if r["paused"] else _short_time(r["next_poll"]))
+        table.add_row(
+            f"{r['group']} › {r['source']} › {r['channel']}",
+            _short_time(r["last_success"]) or "never",
+            r["last_error"] or "",
+            str(r["error_streak"]),
+            str(r["items"]),
+            "paused" if r["paused"] else _short_time(r["next_poll"]),
+        )
     out.print(table)
 
 
@@ -440,8 +523,11 @@ def prune(ctx: click.Context) -> None:
     if config.keep_days is None and config.keep_per_channel is None:
         _fail("set keep_days and/or keep_per_channel in the config to prune")
     with _open_store(config, lock=True) as store:
-        removed = store.prune(keep_days=config.keep_days, keep_per_channel=config.keep_per_channel,
-                              now=datetime.now(UTC))
+        removed = store.prune(
+            keep_days=config.keep_days,
+            keep_per_channel=config.keep_per_channel,
+            now=datetime.now(UTC),
+        )
         files = [(t, name) for _fk, _aid, by_target in removed for t, name in by_target.items()]
         deleted = pipeline.remove_published(config, files)
     out.print(f"pruned {len(removed)} article(s), deleted {deleted} file(s)")
@@ -463,8 +549,12 @@ def import_opml_cmd(ctx: click.Context, opml_file: Path) -> None:
     path: Path = ctx.obj["config"]
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     try:
-        new_text, report = import_opml(opml_file.read_bytes(), text, default_group=opml_file.stem,
-                                       reserved_keys=tuple(SOURCE_OPTION_KEYS))
+        new_text, report = import_opml(
+            opml_file.read_bytes(),
+            text,
+            default_group=opml_file.stem,
+            reserved_keys=tuple(SOURCE_OPTION_KEYS),
+        )
     except ValueError as exc:
         _fail(f"{opml_file}: {exc}")
     tmp = path.with_name(path.name + ".tmp")
@@ -475,8 +565,10 @@ def import_opml_cmd(ctx: click.Context, opml_file: Path) -> None:
         tmp.unlink()
         _fail(f"import would make the config invalid: {exc}")
     os.replace(tmp, path)
-    out.print(f"added {report.added} feed(s), skipped {report.skipped_duplicates} duplicate(s)"
-              f" and {report.skipped_invalid} invalid outline(s) → {path}")
+    out.print(
+        f"added {report.added} feed(s), skipped {report.skipped_duplicates} duplicate(s)"
+        f" and {report.skipped_invalid} invalid outline(s) → {path}"
+    )
 
 
 @main.command("export-opml")
@@ -516,9 +608,12 @@ def watch(ctx: click.Context, once: bool) -> None:
 @main.command()
 @_config_option
 @click.option("--full", is_flag=True, help="Rebuild every page, ignoring the incremental state.")
-@click.option("--search/--no-search", default=None,
-              help="Force (or skip) updating the search index this time; by default it "
-                   "follows site.search and site.search_interval.")
+@click.option(
+    "--search/--no-search",
+    default=None,
+    help="Force (or skip) updating the search index this time; by default it "
+    "follows site.search and site.search_interval.",
+)
 @click.pass_context
 def build(ctx: click.Context, full: bool, search: bool | None) -> None:
     """Build the standalone static site into `site.out_dir` (default ./public).
@@ -530,9 +625,12 @@ def build(ctx: click.Context, full: bool, search: bool | None) -> None:
     config = _load(ctx)
     with _open_store(config) as store, _BuildProgress() as progress:
         report = build_from_store(config, store, full=full, search=search, progress=progress)
-    out.print(f"site: {report.pages_written} page(s) written, {report.pages_unchanged} unchanged, "
-              f"{report.pages_deleted} deleted, {report.articles} articles in "
-              f"{report.seconds:.2f}s → {config.site.out_dir}", highlight=False)
+    out.print(
+        f"site: {report.pages_written} page(s) written, {report.pages_unchanged} unchanged, "
+        f"{report.pages_deleted} deleted, {report.articles} articles in "
+        f"{report.seconds:.2f}s → {config.site.out_dir}",
+        highlight=False,
+    )
     if report.search_indexed:
         out.print(f"search index updated in {report.search_seconds:.2f}s", highlight=False)
 
@@ -595,8 +693,10 @@ def entry() -> None:
         import traceback
 
         traceback.print_exc()
-        _fail("internal error (a bug in newsdesk): please report it with the traceback above",
-              EXIT_BUG)
+        _fail(
+            "internal error (a bug in newsdesk): please report it with the traceback above",
+            EXIT_BUG,
+        )
 
 
 if __name__ == "__main__":

@@ -138,9 +138,23 @@ class Config:
 
 
 _TOP_KEYS = {
-    "rsshub", "image_proxy", "placeholder", "hexo_dir", "database", "timezone",
-    "front_matter", "outputs", "hugo_dir", "jekyll_dir", "fetch", "site", "watch",
-    "keep_days", "keep_per_channel", "proxy_server", "groups",
+    "rsshub",
+    "image_proxy",
+    "placeholder",
+    "hexo_dir",
+    "database",
+    "timezone",
+    "front_matter",
+    "outputs",
+    "hugo_dir",
+    "jekyll_dir",
+    "fetch",
+    "site",
+    "watch",
+    "keep_days",
+    "keep_per_channel",
+    "proxy_server",
+    "groups",
 }
 _CHANNEL_KEYS = {"url", "image_proxy", "user_agent", "referer", "timezone"}
 SOURCE_OPTION_KEYS = {"full_text", "keep", "drop", "include", "exclude"}
@@ -178,16 +192,24 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     base_dir = path.resolve().parent
 
     rsshub = v.string(data, "rsshub", DEFAULT_RSSHUB).rstrip("/")
-    v.check(rsshub.startswith(("http://", "https://")), data, "rsshub",
-            "must be an http(s) URL such as https://rsshub.app")
+    v.check(
+        rsshub.startswith(("http://", "https://")),
+        data,
+        "rsshub",
+        "must be an http(s) URL such as https://rsshub.app",
+    )
     image_proxy = v.string(data, "image_proxy", "")
     placeholder = v.string(data, "placeholder", DEFAULT_PLACEHOLDER)
     timezone = v.timezone(data, "timezone", "Asia/Shanghai")
     front_matter = v.choice(data, "front_matter", FRONT_MATTER_PROFILES, "volantis")
     outputs = tuple(v.string_list(data, "outputs", ["hexo"]))
     for out in outputs:
-        v.check(out in OUTPUT_TARGETS, data, "outputs",
-                f"unknown output {out!r}; choose from {', '.join(OUTPUT_TARGETS)}")
+        v.check(
+            out in OUTPUT_TARGETS,
+            data,
+            "outputs",
+            f"unknown output {out!r}; choose from {', '.join(OUTPUT_TARGETS)}",
+        )
 
     database = v.string(data, "database", "./newsdesk.db")
     if "://" not in database:
@@ -207,14 +229,16 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
             proxy_server = parse_proxy_server(dict(raw_proxy), base_dir=base_dir, environ=environ)
         except ConfigError as exc:
             if exc.path is None:  # its messages name the full key; add file and line
-                raise ConfigError(str(exc), path=str(path),
-                                  line=_line_of(data, "proxy_server")) from None
+                raise ConfigError(
+                    str(exc), path=str(path), line=_line_of(data, "proxy_server")
+                ) from None
             raise
 
     # With a proxy_server and no explicit prefix, posts point at our own proxy.
     default_proxy = image_proxy or (USE_PROXY_SERVER if proxy_server is not None else "")
-    sources, options = _sources(v, data.get("groups"), data, rsshub=rsshub,
-                                image_proxy=default_proxy, timezone=timezone)
+    sources, options = _sources(
+        v, data.get("groups"), data, rsshub=rsshub, image_proxy=default_proxy, timezone=timezone
+    )
 
     return Config(
         path=path,
@@ -244,7 +268,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
 def resolve_feed_url(url: str, rsshub: str) -> str:
     """``rsshub://zaker/source/1`` → ``<rsshub>/zaker/source/1``; other URLs unchanged."""
     if url.startswith("rsshub://"):
-        return rsshub.rstrip("/") + "/" + url[len("rsshub://"):].lstrip("/")
+        return rsshub.rstrip("/") + "/" + url[len("rsshub://") :].lstrip("/")
     return url
 
 
@@ -275,9 +299,21 @@ def _site_settings(v: _Validator, raw: Any, parent: Mapping, base_dir: Path) -> 
     if raw is None:
         return SiteSettings(out_dir=base_dir / "public")
     v.check(isinstance(raw, Mapping), parent, "site", "must be a mapping")
-    v.known_keys(raw, {"out_dir", "title", "base_url", "base_path", "per_page", "theme_dir",
-                  "listen", "search", "search_interval"},
-                 "site")
+    v.known_keys(
+        raw,
+        {
+            "out_dir",
+            "title",
+            "base_url",
+            "base_path",
+            "per_page",
+            "theme_dir",
+            "listen",
+            "search",
+            "search_interval",
+        },
+        "site",
+    )
     theme = v.optional_string(raw, "theme_dir")
     base_path = v.string(raw, "base_path", "/")
     if not base_path.endswith("/"):
@@ -316,19 +352,31 @@ def _sources(
 ) -> tuple[list[FeedSource], dict[tuple[str, str], SourceOptions]]:
     if groups is None:
         return [], {}
-    v.check(isinstance(groups, Mapping), parent, "groups",
-            "must be a mapping: group → source → channel → feed URL")
+    v.check(
+        isinstance(groups, Mapping),
+        parent,
+        "groups",
+        "must be a mapping: group → source → channel → feed URL",
+    )
     sources: list[FeedSource] = []
     options: dict[tuple[str, str], SourceOptions] = {}
     seen: dict[str, str] = {}
     for group, source_map in groups.items():
         group_name = v.name(group)
-        v.check(isinstance(source_map, Mapping), groups, group,
-                f"group {group_name!r} must be a mapping of sources")
+        v.check(
+            isinstance(source_map, Mapping),
+            groups,
+            group,
+            f"group {group_name!r} must be a mapping of sources",
+        )
         for source, channels in source_map.items():
             source_name = v.name(source)
-            v.check(isinstance(channels, Mapping), source_map, source,
-                    f"source {source_name!r} must be a mapping of channels to feed URLs")
+            v.check(
+                isinstance(channels, Mapping),
+                source_map,
+                source,
+                f"source {source_name!r} must be a mapping of channels to feed URLs",
+            )
             opts = _source_options(v, channels)
             if opts != SourceOptions():
                 options[(group_name, source_name)] = opts
@@ -336,13 +384,25 @@ def _sources(
                 if channel in SOURCE_OPTION_KEYS:
                     continue
                 channel_name = v.name(channel)
-                feed = _feed(v, channels, channel, spec, rsshub=rsshub, image_proxy=image_proxy,
-                             timezone=timezone, group=group_name, source=source_name,
-                             channel_name=channel_name)
+                feed = _feed(
+                    v,
+                    channels,
+                    channel,
+                    spec,
+                    rsshub=rsshub,
+                    image_proxy=image_proxy,
+                    timezone=timezone,
+                    group=group_name,
+                    source=source_name,
+                    channel_name=channel_name,
+                )
                 where = f"{group_name} > {source_name} > {channel_name}"
                 if feed.key in seen:
-                    raise v.error(channels, channel,
-                                  f"feed {feed.key} is listed twice ({seen[feed.key]} and {where})")
+                    raise v.error(
+                        channels,
+                        channel,
+                        f"feed {feed.key} is listed twice ({seen[feed.key]} and {where})",
+                    )
                 seen[feed.key] = where
                 sources.append(feed)
     return sources, options
@@ -376,9 +436,19 @@ def _source_options(v: _Validator, channels: Mapping) -> SourceOptions:
     return options
 
 
-def _feed(v: _Validator, channels: Mapping, channel: Any, spec: Any, *, rsshub: str,
-          image_proxy: str, timezone: str, group: str, source: str,
-          channel_name: str) -> FeedSource:
+def _feed(
+    v: _Validator,
+    channels: Mapping,
+    channel: Any,
+    spec: Any,
+    *,
+    rsshub: str,
+    image_proxy: str,
+    timezone: str,
+    group: str,
+    source: str,
+    channel_name: str,
+) -> FeedSource:
     proxy: str | None = image_proxy or None
     user_agent = referer = None
     tz = timezone
@@ -402,11 +472,18 @@ def _feed(v: _Validator, channels: Mapping, channel: Any, spec: Any, *, rsshub: 
             else:
                 raise v.error(spec, "image_proxy", "must be true, false or a URL prefix")
     else:
-        raise v.error(channels, channel,
-                      f"channel {channel_name!r} must be a feed URL or a mapping with `url`")
+        raise v.error(
+            channels,
+            channel,
+            f"channel {channel_name!r} must be a feed URL or a mapping with `url`",
+        )
     url = url.strip()
-    v.check(bool(re.match(r"^(https?|rsshub)://\S+$", url)), channels, channel,
-            f"channel {channel_name!r}: {url!r} is not an http(s):// or rsshub:// URL")
+    v.check(
+        bool(re.match(r"^(https?|rsshub)://\S+$", url)),
+        channels,
+        channel,
+        f"channel {channel_name!r}: {url!r} is not an http(s):// or rsshub:// URL",
+    )
     return FeedSource(
         key=url,
         url=resolve_feed_url(url, rsshub),
@@ -451,8 +528,11 @@ class _Validator:
         self.path = path
 
     def error(self, mapping: Any, key: Any, message: str) -> ConfigError:
-        return ConfigError(f"{key}: {message}" if not message.startswith(str(key)) else message,
-                           path=self.path, line=_line_of(mapping, key))
+        return ConfigError(
+            f"{key}: {message}" if not message.startswith(str(key)) else message,
+            path=self.path,
+            line=_line_of(mapping, key),
+        )
 
     def check(self, ok: bool, mapping: Any, key: Any, message: str) -> None:
         if not ok:
@@ -462,8 +542,11 @@ class _Validator:
         for key in mapping:
             if key not in allowed:
                 hint = _closest(str(key), allowed)
-                raise self.error(mapping, key, f"unknown key in {where}"
-                                 + (f" (did you mean {hint!r}?)" if hint else ""))
+                raise self.error(
+                    mapping,
+                    key,
+                    f"unknown key in {where}" + (f" (did you mean {hint!r}?)" if hint else ""),
+                )
 
     def name(self, key: Any) -> str:
         # YAML reads `36` or `null` as non-strings; a category name is always text.
@@ -489,8 +572,12 @@ class _Validator:
         """A value sent as an HTTP header: ASCII only (write other text percent-encoded)."""
         value = self.optional_string(m, key)
         if value is not None and (not value.isascii() or any(c in value for c in "\r\n")):
-            raise self.error(m, key, "must be ASCII on one line (it is sent as an HTTP header; "
-                             "percent-encode other characters)")
+            raise self.error(
+                m,
+                key,
+                "must be ASCII on one line (it is sent as an HTTP header; "
+                "percent-encode other characters)",
+            )
         return value
 
     def string_list(self, m: Mapping, key: str, default: list[str]) -> list[str]:
@@ -529,8 +616,11 @@ class _Validator:
         if key not in m:
             return default
         value = m[key]
-        if (isinstance(value, bool) or not isinstance(value, int | float)
-                or not 0 < value < float("inf")):  # NaN fails both comparisons
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 < value < float("inf")
+        ):  # NaN fails both comparisons
             raise self.error(m, key, f"must be a positive number of seconds, got {value!r}")
         return float(value)
 
@@ -549,14 +639,16 @@ class _Validator:
             raise self.error(m, key, f"must be a size such as 10MB or 500KB, got {value!r}")
         return size
 
-    def duration(self, m: Mapping, key: str, default: float, *,
-                 allow_zero: bool = False) -> float:
+    def duration(self, m: Mapping, key: str, default: float, *, allow_zero: bool = False) -> float:
         if key not in m:
             return default
         value = m[key]
         floor = 0 if allow_zero else 1e-9
-        if (isinstance(value, int | float) and not isinstance(value, bool)
-                and floor <= value < float("inf")):
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and floor <= value < float("inf")
+        ):
             return float(value)
         match = _DURATION_RE.match(str(value))
         if not match or float(match.group(1)) < floor:
@@ -574,8 +666,11 @@ class _Validator:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise self.error(m, key, f"unknown time zone {value!r} (use an IANA name "
-                             "such as Asia/Shanghai or UTC)") from None
+            raise self.error(
+                m,
+                key,
+                f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai or UTC)",
+            ) from None
         return value
 
 

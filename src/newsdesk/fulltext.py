@@ -58,6 +58,7 @@ _ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 
 # -- selectors (pure) --------------------------------------------------------------------
 
+
 def check_selectors(selectors: Sequence[str]) -> None:
     """Raise ValueError naming the first selector that is not valid CSS (config check)."""
     if isinstance(selectors, str):
@@ -116,6 +117,7 @@ def apply_selectors(html: str, keep: Sequence[str], drop: Sequence[str]) -> str:
 
 # -- extraction (pure) -------------------------------------------------------------------
 
+
 def extract_article(html: str, *, url: str | None = None, min_chars: int = 50) -> str | None:
     """The main content of an article page as HTML, or None when none is found.
 
@@ -125,8 +127,14 @@ def extract_article(html: str, *, url: str | None = None, min_chars: int = 50) -
     import trafilatura
 
     result = trafilatura.extract(
-        html, url=url, output_format="html", include_images=True, include_links=True,
-        include_tables=True, include_comments=False, with_metadata=False,
+        html,
+        url=url,
+        output_format="html",
+        include_images=True,
+        include_links=True,
+        include_tables=True,
+        include_comments=False,
+        with_metadata=False,
     )
     if not result:
         return None
@@ -179,8 +187,14 @@ def _content(html: str, final_url: str, keep: Sequence[str], drop: Sequence[str]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 # GBK and GB2312 pages routinely use characters only GB18030 (their superset) defines.
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "ascii": "utf-8",
-              "iso-8859-1": "cp1252", "latin-1": "cp1252"}
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "ascii": "utf-8",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+}
 
 
 def _codec(label: str | None) -> str | None:
@@ -216,8 +230,15 @@ def _decode(body: bytes, content_type: str | None) -> str:
 
 # -- fetching ----------------------------------------------------------------------------
 
-def extract_page(body: bytes, content_type: str | None, url: str, *,
-                 keep: Sequence[str] = (), drop: Sequence[str] = ()) -> str | None:
+
+def extract_page(
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    *,
+    keep: Sequence[str] = (),
+    drop: Sequence[str] = (),
+) -> str | None:
     """The article HTML of a downloaded page (absolute URLs, not yet sanitized), or None.
 
     For callers that download pages themselves (the pipeline uses the feed fetcher, with
@@ -236,8 +257,9 @@ class _PageError(Exception):
 async def _download(
     client: httpx.AsyncClient, url: str, max_bytes: int, timeout: float
 ) -> tuple[str, str]:
-    async with client.stream("GET", url, timeout=timeout, follow_redirects=True,
-                             headers={"Accept": _ACCEPT}) as resp:
+    async with client.stream(
+        "GET", url, timeout=timeout, follow_redirects=True, headers={"Accept": _ACCEPT}
+    ) as resp:
         if resp.status_code != 200:
             raise _PageError(f"HTTP {resp.status_code}")
         content_type = resp.headers.get("content-type")

@@ -68,10 +68,11 @@ class ImportReport:
 
 # -- URLs --------------------------------------------------------------------------------
 
+
 def resolve_rsshub(url: str, rsshub_base: str) -> str:
     """``rsshub://zaker/source/1`` → ``<base>/zaker/source/1``; other URLs unchanged."""
     if url[: len(_RSSHUB)].lower() == _RSSHUB:
-        return f"{rsshub_base.rstrip('/')}/{url[len(_RSSHUB):].lstrip('/')}"
+        return f"{rsshub_base.rstrip('/')}/{url[len(_RSSHUB) :].lstrip('/')}"
     return url
 
 
@@ -107,7 +108,7 @@ def _compact(url: str, rsshub_base: str) -> str:
     prefix = base[2].rstrip("/") + "/"
     if parts[:2] != base[:2] or not parts[2].startswith(prefix) or len(parts[2]) == len(prefix):
         return url
-    route = parts[2][len(prefix):]
+    route = parts[2][len(prefix) :]
     return f"{_RSSHUB}{route}" + (f"?{parts[3]}" if parts[3] else "")
 
 
@@ -122,6 +123,7 @@ def _feed_url(raw: str) -> str:
 
 
 # -- OPML reading ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Feed:
@@ -159,8 +161,12 @@ def _title(elem: Any) -> str:
 
 def _parse_opml(data: bytes) -> list[_Feed]:
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-        remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
     try:
         root = etree.fromstring(data, parser)
@@ -204,9 +210,11 @@ def _place(feed: _Feed, default_group: str, url: str) -> tuple[str, str, str]:
 
 # -- YAML editing ------------------------------------------------------------------------
 
+
 def _block(node: Any) -> bool:
-    return isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0 \
-        and not node.fa.flow_style()
+    return (
+        isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0 and not node.fa.flow_style()
+    )
 
 
 def _tail_slots(node: Any) -> list[tuple[Any, Any, int]]:
@@ -283,8 +291,9 @@ def _existing_urls(groups: Any, reserved: Collection[str]) -> Iterator[str]:
                     yield value["url"]
 
 
-def _add_feed(groups: CommentedMap, path: tuple[str, str, str], url: str,
-              reserved: Collection[str]) -> None:
+def _add_feed(
+    groups: CommentedMap, path: tuple[str, str, str], url: str, reserved: Collection[str]
+) -> None:
     """Put ``url`` at group/source/channel, creating levels and renaming around clashes.
 
     A missing level is appended whole (not empty, then filled) so that :func:`_put`
@@ -315,14 +324,14 @@ def _add_feed(groups: CommentedMap, path: tuple[str, str, str], url: str,
 def _split_prelude(text: str) -> tuple[str, str]:
     """(BOM, comments and directives up to a ``---`` line, the rest): ruamel drops those."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
-    lines = text[len(bom):].splitlines(keepends=True)
+    lines = text[len(bom) :].splitlines(keepends=True)
     for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped == "---" or stripped.startswith("--- #"):
             return bom + "".join(lines[: i + 1]), "".join(lines[i + 1 :])
         if stripped and not stripped.startswith(("#", "%")):
             break
-    return bom, text[len(bom):]
+    return bom, text[len(bom) :]
 
 
 def _yaml(text: str) -> tuple[YAML, Any]:
@@ -405,6 +414,7 @@ def import_opml(
 
 # -- export ------------------------------------------------------------------------------
 
+
 def _xml_char(ch: str) -> bool:
     code = ord(ch)
     if code < 0x20:
@@ -438,7 +448,13 @@ def export_opml(
                 if not isinstance(url, str):
                     continue
                 name = _xml_text(channel)
-                etree.SubElement(s, "outline", type="rss", text=name, title=name,
-                                 xmlUrl=_xml_text(resolve_rsshub(url, rsshub_base)))
+                etree.SubElement(
+                    s,
+                    "outline",
+                    type="rss",
+                    text=name,
+                    title=name,
+                    xmlUrl=_xml_text(resolve_rsshub(url, rsshub_base)),
+                )
     xml = etree.tostring(root, encoding="unicode", pretty_print=True)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml

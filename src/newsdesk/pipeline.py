@@ -121,26 +121,39 @@ class _NoProgress:
 # --- run ------------------------------------------------------------------------------
 
 
-def run(config: Config, store: Any, *, now: datetime | None = None,
-        progress: ProgressHook | None = None,
-        only: Sequence[FeedSource] | None = None) -> RunReport:
+def run(
+    config: Config,
+    store: Any,
+    *,
+    now: datetime | None = None,
+    progress: ProgressHook | None = None,
+    only: Sequence[FeedSource] | None = None,
+) -> RunReport:
     """Fetch every feed, store new articles, then publish to each configured target."""
     outcomes = fetch_and_store(config, store, now=now, progress=progress, only=only)
     return RunReport(feeds=outcomes, published=publish(config, store))
 
 
-def fetch_and_store(config: Config, store: Any, *, now: datetime | None = None,
-                    progress: ProgressHook | None = None,
-                    only: Sequence[FeedSource] | None = None) -> list[FeedOutcome]:
+def fetch_and_store(
+    config: Config,
+    store: Any,
+    *,
+    now: datetime | None = None,
+    progress: ProgressHook | None = None,
+    only: Sequence[FeedSource] | None = None,
+) -> list[FeedOutcome]:
     """Fetch the configured feeds concurrently; store each one as it arrives."""
-    return asyncio.run(fetch_and_store_async(config, store, now=now, progress=progress,
-                                             only=only))
+    return asyncio.run(fetch_and_store_async(config, store, now=now, progress=progress, only=only))
 
 
-async def fetch_and_store_async(config: Config, store: Any, *, now: datetime | None = None,
-                                progress: ProgressHook | None = None,
-                                only: Sequence[FeedSource] | None = None,
-                                ) -> list[FeedOutcome]:
+async def fetch_and_store_async(
+    config: Config,
+    store: Any,
+    *,
+    now: datetime | None = None,
+    progress: ProgressHook | None = None,
+    only: Sequence[FeedSource] | None = None,
+) -> list[FeedOutcome]:
     """``fetch_and_store`` for callers that already run an event loop (``watch``)."""
     from newsdesk.fetch import fetch_all, make_client
 
@@ -155,6 +168,7 @@ async def fetch_and_store_async(config: Config, store: Any, *, now: datetime | N
     outcomes: dict[str, FeedOutcome] = {}
 
     async with make_client(options) as client:
+
         async def consume() -> None:
             while (result := await queue.get()) is not None:
                 outcome = await _ingest_guarded(config, store, client, result, now)
@@ -163,8 +177,9 @@ async def fetch_and_store_async(config: Config, store: Any, *, now: datetime | N
 
         consumer = asyncio.create_task(consume())
         try:
-            await fetch_all(client, sources, states, options, on_result=queue.put_nowait,
-                            keep_results=False)
+            await fetch_all(
+                client, sources, states, options, on_result=queue.put_nowait, keep_results=False
+            )
         finally:
             queue.put_nowait(None)
             await consumer
@@ -191,8 +206,9 @@ def fetch_options(config: Config) -> Any:
     return FetchOptions(**kwargs)
 
 
-async def _ingest_guarded(config: Config, store: Any, client: Any, result: FetchResult,
-                          now: datetime | None) -> FeedOutcome:
+async def _ingest_guarded(
+    config: Config, store: Any, client: Any, result: FetchResult, now: datetime | None
+) -> FeedOutcome:
     """``_ingest``, with any unexpected error confined to its feed (the store's own errors
     still stop the run: without a working store nothing else can be saved either)."""
     try:
@@ -203,13 +219,15 @@ async def _ingest_guarded(config: Config, store: Any, client: Any, result: Fetch
         source = result.source
         log.exception("feed processing failed", extra={"feed": source.url})
         error = f"internal error while processing the feed: {type(exc).__name__}: {exc}"
-        store.record_failure(source.key, status=result.status, error=error[:500],
-                             now=now or datetime.now(UTC))
+        store.record_failure(
+            source.key, status=result.status, error=error[:500], now=now or datetime.now(UTC)
+        )
         return FeedOutcome(source, "failed", error=error)
 
 
-async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
-                  now: datetime | None) -> FeedOutcome:
+async def _ingest(
+    config: Config, store: Any, client: Any, result: FetchResult, now: datetime | None
+) -> FeedOutcome:
     """One fetched feed into the store. Per-feed problems become outcomes, never exceptions."""
     source = result.source
     when = now or datetime.now(UTC)
@@ -222,8 +240,9 @@ async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
         log.warning("feed fetch failed", extra={"feed": source.url, "error": result.error})
         return FeedOutcome(source, "failed", error=result.error, retry_after=result.retry_after)
     if result.not_modified:
-        store.record_not_modified(source.key, now=when, etag=result.etag,
-                                  last_modified=result.last_modified)
+        store.record_not_modified(
+            source.key, now=when, etag=result.etag, last_modified=result.last_modified
+        )
         return FeedOutcome(source, "not modified")
 
     from newsdesk.parse import parse_feed
@@ -232,8 +251,9 @@ async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
     try:
         # Parsing and cleaning are CPU-bound: off the event loop, so that the fetches still
         # in flight keep reading (and do not run into their deadlines meanwhile).
-        parsed = await asyncio.to_thread(parse_feed, result.body or b"",
-                                         result.final_url or source.url, result.content_type)
+        parsed = await asyncio.to_thread(
+            parse_feed, result.body or b"", result.final_url or source.url, result.content_type
+        )
     except ParseError as exc:
         error = f"unreadable feed: {exc}"
         store.record_failure(source.key, status=result.status, error=error, now=when)
@@ -244,23 +264,43 @@ async def _ingest(config: Config, store: Any, client: Any, result: FetchResult,
     if options.keep or options.drop:
         from newsdesk.fulltext import apply_selectors
 
-        parsed = replace(parsed, entries=tuple(
-            replace(e, content_html=apply_selectors(e.content_html, options.keep, options.drop))
-            if e.content_html else e
-            for e in parsed.entries))
+        parsed = replace(
+            parsed,
+            entries=tuple(
+                replace(e, content_html=apply_selectors(e.content_html, options.keep, options.drop))
+                if e.content_html
+                else e
+                for e in parsed.entries
+            ),
+        )
     articles = await asyncio.to_thread(process_feed, parsed, source, now=when)
     if options.full_text:
-        articles = await _with_full_text(store, client, config, source,
-                                         result.final_url or source.url, parsed, articles, when)
+        articles = await _with_full_text(
+            store, client, config, source, result.final_url or source.url, parsed, articles, when
+        )
     kept, filtered = _filter(config, source, articles)
     kept = _reconcile(store, source, kept)
-    report = store.save_feed(source.key, etag=result.etag, last_modified=result.last_modified,
-                             status=result.status, articles=kept, now=when)
+    report = store.save_feed(
+        source.key,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        status=result.status,
+        articles=kept,
+        now=when,
+    )
     _checkpoint("stored")
-    return FeedOutcome(source, "ok", entries=len(parsed.entries), new=report.new,
-                       updated=report.updated, unchanged=report.unchanged, filtered=filtered,
-                       warnings=tuple(parsed.warnings), remapped=report.remapped,
-                       hints=_hints(parsed))
+    return FeedOutcome(
+        source,
+        "ok",
+        entries=len(parsed.entries),
+        new=report.new,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        filtered=filtered,
+        warnings=tuple(parsed.warnings),
+        remapped=report.remapped,
+        hints=_hints(parsed),
+    )
 
 
 def _reconcile(store: Any, source: FeedSource, articles: list[Article]) -> list[Article]:
@@ -300,13 +340,18 @@ def _reconcile(store: Any, source: FeedSource, articles: list[Article]) -> list[
 def _hints(parsed: Any) -> Any:
     from newsdesk.schedule import FeedHints
 
-    return FeedHints(ttl_minutes=parsed.ttl_minutes, update_period=parsed.update_period,
-                     update_frequency=parsed.update_frequency,
-                     skip_hours=parsed.skip_hours, skip_days=parsed.skip_days)
+    return FeedHints(
+        ttl_minutes=parsed.ttl_minutes,
+        update_period=parsed.update_period,
+        update_frequency=parsed.update_frequency,
+        skip_hours=parsed.skip_hours,
+        skip_days=parsed.skip_days,
+    )
 
 
-def _filter(config: Config, source: FeedSource,
-            articles: list[Article]) -> tuple[list[Article], int]:
+def _filter(
+    config: Config, source: FeedSource, articles: list[Article]
+) -> tuple[list[Article], int]:
     options = config.options_for(source)
     if not (options.include or options.exclude):
         return articles, 0
@@ -322,9 +367,16 @@ def _filter(config: Config, source: FeedSource,
 _FULL_TEXT_PARALLEL = 2  # article pages of one feed fetched at once (usually one host)
 
 
-async def _with_full_text(store: Any, client: Any, config: Config, source: FeedSource,
-                          feed_url: str, parsed: Any, articles: list[Article],
-                          now: datetime) -> list[Article]:
+async def _with_full_text(
+    store: Any,
+    client: Any,
+    config: Config,
+    source: FeedSource,
+    feed_url: str,
+    parsed: Any,
+    articles: list[Article],
+    now: datetime,
+) -> list[Article]:
     """Replace summaries with the article page's main content, for articles not yet stored.
 
     Pages go through the feed fetcher (caps, timeouts, redirect checks). A page on a
@@ -355,18 +407,30 @@ async def _with_full_text(store: Any, client: Any, config: Config, source: FeedS
         html = None
         if result.error is None and result.body:
             try:
-                html = await asyncio.to_thread(extract_page, result.body, result.content_type,
-                                               result.final_url or link, keep=options.keep,
-                                               drop=options.drop)
+                html = await asyncio.to_thread(
+                    extract_page,
+                    result.body,
+                    result.content_type,
+                    result.final_url or link,
+                    keep=options.keep,
+                    drop=options.drop,
+                )
             except ValueError as exc:
                 result = replace(result, error=str(exc))
         if not html:
-            log.warning("full text not used", extra={"feed": source.url, "url": link,
-                                                     "reason": result.error or "no content"})
+            log.warning(
+                "full text not used",
+                extra={"feed": source.url, "url": link, "reason": result.error or "no content"},
+            )
             return article
         # Keep the feed's identity for the article so reruns don't churn.
-        return process_entry(replace(entry, content_html=html), source,
-                             feed_link=parsed.link, now=now, article_id=article.article_id)
+        return process_entry(
+            replace(entry, content_html=html),
+            source,
+            feed_link=parsed.link,
+            now=now,
+            article_id=article.article_id,
+        )
 
     return list(await asyncio.gather(*(upgrade(a) for a in articles)))
 
@@ -384,8 +448,9 @@ def image_url_for(config: Config, source: FeedSource | None) -> Callable[[str], 
         prefix = config.image_proxy or (USE_PROXY_SERVER if config.proxy_server else None)
     if prefix is None:
         return prefix_proxy("")
-    if prefix == USE_PROXY_SERVER or (config.proxy_server is not None
-                                      and prefix == config.image_proxy):
+    if prefix == USE_PROXY_SERVER or (
+        config.proxy_server is not None and prefix == config.image_proxy
+    ):
         from newsdesk.imageproxy import url_builder
 
         return url_builder(config.proxy_server)
@@ -394,8 +459,14 @@ def image_url_for(config: Config, source: FeedSource | None) -> Callable[[str], 
 
 def _fingerprint(config: Config, target: str) -> str:
     """Changes whenever rendered output would change for every post (proxy, profile, …)."""
-    parts = [RENDER_VERSION, target, config.front_matter, config.placeholder, config.image_proxy,
-             repr(config.raw_proxy_server)]
+    parts = [
+        RENDER_VERSION,
+        target,
+        config.front_matter,
+        config.placeholder,
+        config.image_proxy,
+        repr(config.raw_proxy_server),
+    ]
     parts += [f"{s.key}={s.image_proxy}" for s in config.sources]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
@@ -500,8 +571,11 @@ def _renderer(config: Config, target: str) -> tuple[Callable[[Article], tuple[st
 
         def render(article: Article) -> tuple[str, str]:
             return post_filename(article), render_post(
-                article, image_url=image_url(article), placeholder=config.placeholder,
-                profile=config.front_matter)
+                article,
+                image_url=image_url(article),
+                placeholder=config.placeholder,
+                profile=config.front_matter,
+            )
 
         return render, out_dir
     if target == "hugo":
@@ -509,7 +583,8 @@ def _renderer(config: Config, target: str) -> tuple[Callable[[Article], tuple[st
 
         def render_hugo(article: Article) -> tuple[str, str]:
             return hugo.post_filename(article), hugo.render_post(
-                article, image_url=image_url(article), placeholder=config.placeholder)
+                article, image_url=image_url(article), placeholder=config.placeholder
+            )
 
         return render_hugo, out_dir
     if target == "jekyll":
@@ -517,7 +592,8 @@ def _renderer(config: Config, target: str) -> tuple[Callable[[Article], tuple[st
 
         def render_jekyll(article: Article) -> tuple[str, str]:
             return jekyll.post_filename(article), jekyll.render_post(
-                article, image_url=image_url(article), placeholder=config.placeholder)
+                article, image_url=image_url(article), placeholder=config.placeholder
+            )
 
         return render_jekyll, out_dir
     raise AssertionError(target)  # _post_dir knows no other target

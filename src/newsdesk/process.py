@@ -55,7 +55,10 @@ def entry_id(entry: Entry) -> str:
 
 
 def content_hash(
-    title: str, link: str | None, html: str, head_image: str | None,
+    title: str,
+    link: str | None,
+    html: str,
+    head_image: str | None,
     published: datetime | None,
 ) -> str:
     """Tells an updated article from a repeat: any visible change changes it."""

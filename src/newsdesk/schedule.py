@@ -239,8 +239,9 @@ class Scheduler:
     # -- queries ---------------------------------------------------------------------
     def due(self, now: datetime) -> list[str]:
         """Feeds due at ``now``, earliest first; paused feeds are never due."""
-        ready = [(at, key) for key, at in self._due.items()
-                 if at <= now and not self._states[key].paused]
+        ready = [
+            (at, key) for key, at in self._due.items() if at <= now and not self._states[key].paused
+        ]
         return [key for _, key in sorted(ready)]
 
     def next_due(self) -> datetime | None:
@@ -272,8 +273,9 @@ class Scheduler:
         )
         if should_pause(streak, self.policy):
             self._states[key] = replace(state, paused=True)
-            log.warning("feed paused after repeated failures", extra={"feed": key,
-                                                                       "streak": streak})
+            log.warning(
+                "feed paused after repeated failures", extra={"feed": key, "streak": streak}
+            )
             return None
         self._states[key] = state
         self._due[key] = next_poll(state, now=now, policy=self.policy, rng=self._rng)
@@ -327,8 +329,7 @@ class Scheduler:
                 outcome = Outcome(ok=False)
             elif isinstance(outcome, bool):
                 outcome = Outcome(ok=outcome)
-            self.record(key, outcome.ok, now, hints=outcome.hints,
-                        retry_after=outcome.retry_after)
+            self.record(key, outcome.ok, now, hints=outcome.hints, retry_after=outcome.retry_after)
 
 
 async def _sleep_or_stop(

@@ -59,9 +59,14 @@ def site_options(config: Config, *, full: bool = False, search: bool | None = No
     )
 
 
-def build_from_store(config: Config, store: Any, *, full: bool = False,
-                     search: bool | None = None,
-                     progress: Callable[[str, int, int], None] | None = None) -> Any:
+def build_from_store(
+    config: Config,
+    store: Any,
+    *,
+    full: bool = False,
+    search: bool | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Any:
     """Build ``site.out_dir`` from the stored articles and feed health."""
     from newsdesk.publish.site import FeedHealth, build_site
 
@@ -69,16 +74,27 @@ def build_from_store(config: Config, store: Any, *, full: bool = False,
     feeds = []
     for s in config.sources:
         st = states.get(s.key)
-        feeds.append(FeedHealth(
-            url=s.url, group=s.group, source=s.source, channel=s.channel,
-            last_success=st.last_success if st else None,
-            last_error=st.last_error if st else None,
-            error_streak=st.error_streak if st else 0,
-            items=st.items if st else 0))
+        feeds.append(
+            FeedHealth(
+                url=s.url,
+                group=s.group,
+                source=s.source,
+                channel=s.channel,
+                last_success=st.last_success if st else None,
+                last_error=st.last_error if st else None,
+                error_streak=st.error_streak if st else 0,
+                items=st.items if st else 0,
+            )
+        )
 
-    return build_site(config.site.out_dir, articles=store.iter_articles(with_html=False),
-                      load_html=store.load_html, feeds=feeds,
-                      options=site_options(config, full=full, search=search), progress=progress)
+    return build_site(
+        config.site.out_dir,
+        articles=store.iter_articles(with_html=False),
+        load_html=store.load_html,
+        feeds=feeds,
+        options=site_options(config, full=full, search=search),
+        progress=progress,
+    )
 
 
 def site_app(out_dir: Path, mounts: Sequence[tuple[str, Any]] = ()) -> Any:
@@ -170,10 +186,13 @@ def serve_site(config: Config, listen: str, *, console: Console) -> None:
 
         base = "/" + proxy.base_path.strip("/")
         if base == "/":
-            raise SystemExit("proxy_server.base_path must be a sub-path (e.g. /_img/) to share "
-                             "a port with the site; or run `newsdesk proxy serve` separately")
+            raise SystemExit(
+                "proxy_server.base_path must be a sub-path (e.g. /_img/) to share "
+                "a port with the site; or run `newsdesk proxy serve` separately"
+            )
         mounts.append((base, create_app(proxy)))
     host, _, port = listen.rpartition(":")
     console.print(f"serving {out_dir} at http://{host or '127.0.0.1'}:{port}/", highlight=False)
-    uvicorn.run(site_app(out_dir, mounts), host=host or "127.0.0.1", port=int(port),
-                log_level="warning")
+    uvicorn.run(
+        site_app(out_dir, mounts), host=host or "127.0.0.1", port=int(port), log_level="warning"
+    )

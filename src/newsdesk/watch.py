@@ -52,8 +52,7 @@ def poll_state(key: str, state: FeedState | None, policy: SchedulePolicy) -> Pol
     return PollState(key, error_streak=streak, paused=paused)
 
 
-def _scheduler(config: Config, store: Any, policy: SchedulePolicy,
-               now: datetime) -> Scheduler:
+def _scheduler(config: Config, store: Any, policy: SchedulePolicy, now: datetime) -> Scheduler:
     import random
 
     rng = random.Random()
@@ -62,14 +61,16 @@ def _scheduler(config: Config, store: Any, policy: SchedulePolicy,
     for source in config.sources:
         st = states.get(source.key)
         poll = poll_state(source.key, st, policy)
-        due = first_due(poll, last_attempt=st.last_attempt if st else None, now=now,
-                        policy=policy, rng=rng)
+        due = first_due(
+            poll, last_attempt=st.last_attempt if st else None, now=now, policy=policy, rng=rng
+        )
         scheduler.add(poll, due=due)
     return scheduler
 
 
-async def run_cycle(config: Config, store: Any, keys: list[str], *,
-                    console: Console | None = None) -> Mapping[str, Outcome]:
+async def run_cycle(
+    config: Config, store: Any, keys: list[str], *, console: Console | None = None
+) -> Mapping[str, Outcome]:
     """Fetch and store the due feeds, publish, and run after_publish if anything changed."""
     by_key = {s.key: s for s in config.sources}
     only = [by_key[k] for k in keys if k in by_key]
@@ -77,27 +78,43 @@ async def run_cycle(config: Config, store: Any, keys: list[str], *,
     summaries = await asyncio.to_thread(pipeline.publish, config, store)
     changed = sum(s.new + s.updated for s in summaries)
     failed = sum(o.failed for o in outcomes)
-    log.info("watch cycle done", extra={"feeds": len(outcomes), "failed": failed,
-                                        "posts_changed": changed})
+    log.info(
+        "watch cycle done",
+        extra={"feeds": len(outcomes), "failed": failed, "posts_changed": changed},
+    )
     if console is not None:
         stamp = datetime.now(UTC).strftime("%H:%M:%S")
-        console.print(f"{stamp} polled {len(outcomes)} feed(s): {failed} failed, "
-                      f"{changed} post(s) written", highlight=False)
+        console.print(
+            f"{stamp} polled {len(outcomes)} feed(s): {failed} failed, {changed} post(s) written",
+            highlight=False,
+        )
     command = config.watch.after_publish
     if changed and command:
         code, output = await asyncio.to_thread(
-            run_after_publish, command, cwd=config.base_dir,
-            timeout=config.watch.after_publish_timeout)
+            run_after_publish,
+            command,
+            cwd=config.base_dir,
+            timeout=config.watch.after_publish_timeout,
+        )
         if code != 0:
-            log.warning("after_publish failed", extra={"command": command, "status": code,
-                                                       "output": output[-2000:]})
-    return {o.source.key: Outcome(ok=not o.failed, retry_after=o.retry_after, hints=o.hints)
-            for o in outcomes}
+            log.warning(
+                "after_publish failed",
+                extra={"command": command, "status": code, "output": output[-2000:]},
+            )
+    return {
+        o.source.key: Outcome(ok=not o.failed, retry_after=o.retry_after, hints=o.hints)
+        for o in outcomes
+    }
 
 
-def watch_forever(config: Config, store: Any, *, once: bool = False,
-                  console: Console | None = None,
-                  clock: Callable[[], datetime] | None = None) -> int:
+def watch_forever(
+    config: Config,
+    store: Any,
+    *,
+    once: bool = False,
+    console: Console | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> int:
     """Run until SIGTERM/SIGINT (or one cycle with ``once``); returns an exit status."""
     now_fn = clock or (lambda: datetime.now(UTC))
     policy = policy_from_config(config)
@@ -123,8 +140,11 @@ def watch_forever(config: Config, store: Any, *, once: bool = False,
             return results
 
         if console is not None:
-            console.print(f"watching {len(config.sources)} feed(s); Ctrl-C or SIGTERM stops "
-                          "after the current cycle", highlight=False)
+            console.print(
+                f"watching {len(config.sources)} feed(s); Ctrl-C or SIGTERM stops "
+                "after the current cycle",
+                highlight=False,
+            )
         await scheduler.run_forever(cycle, clock=now_fn, sleep=asyncio.sleep, stop_event=stop)
         return 0
 

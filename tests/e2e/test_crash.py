@@ -20,8 +20,13 @@ def _run(cfg: Path, crash_at: str | None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_CRASH_AT"}
     if crash_at:
         env["NEWSDESK_CRASH_AT"] = crash_at
-    return subprocess.run([sys.executable, "-m", "newsdesk.cli", "-q", "run", "-c", str(cfg)],
-                          capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "newsdesk.cli", "-q", "run", "-c", str(cfg)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -52,8 +57,9 @@ SEQUENCES = [
 
 
 @pytest.mark.parametrize("crashes", SEQUENCES, ids=lambda s: "+".join(s))
-def test_killed_runs_lose_nothing_and_publish_once(many_feeds: Path, crashes: list[str],
-                                                   tmp_path: Path) -> None:
+def test_killed_runs_lose_nothing_and_publish_once(
+    many_feeds: Path, crashes: list[str], tmp_path: Path
+) -> None:
     for point in crashes:
         result = _run(many_feeds, point)
         assert result.returncode == -9, (point, result.stdout, result.stderr)

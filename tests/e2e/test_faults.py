@@ -28,8 +28,9 @@ def _raw(req: Request, data: bytes) -> Reply:
 
 
 def stall(req: Request) -> Reply:
-    req.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
-                    b"Content-Length: 1000\r\n\r\n")
+    req.wfile.write(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 1000\r\n\r\n"
+    )
     req.wfile.flush()
     time.sleep(5)
     return Reply.RAW
@@ -103,8 +104,9 @@ FAULTS: dict[str, tuple[Callable[[Request], Reply], str]] = {
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_fault_is_recorded_and_recovered(fault: str, server: LocalServer, write_config,
-                                         tmp_path: Path) -> None:
+def test_fault_is_recorded_and_recovered(
+    fault: str, server: LocalServer, write_config, tmp_path: Path
+) -> None:
     misbehave, cause = FAULTS[fault]
     healthy = server.route("/healthy", rss(("旁边的好源", "h1")), headers={"Content-Type": RSS})
     broken_first = {"on": True}
@@ -122,16 +124,18 @@ def test_fault_is_recorded_and_recovered(fault: str, server: LocalServer, write_
     assert time.monotonic() - started < 60
     texts = list(posts(tmp_path).values())
     assert len(texts) == 1 and "旁边的好源" in texts[0]
-    status = {r["channel"]: r for r in json.loads(run_cli("status", "--json", "-c",
-                                                          str(cfg)).output)}
+    status = {
+        r["channel"]: r for r in json.loads(run_cli("status", "--json", "-c", str(cfg)).output)
+    }
     assert cause.lower() in (status["bad"]["last_error"] or "").lower(), status["bad"]
     assert status["bad"]["error_streak"] == 1 and status["healthy"]["error_streak"] == 0
 
     broken_first["on"] = False
     second = run_cli("run", "-c", str(cfg))
     assert second.exit_code == 0, second.output
-    status = {r["channel"]: r for r in json.loads(run_cli("status", "--json", "-c",
-                                                          str(cfg)).output)}
+    status = {
+        r["channel"]: r for r in json.loads(run_cli("status", "--json", "-c", str(cfg)).output)
+    }
     assert status["bad"]["error_streak"] == 0 and status["bad"]["last_success"]
     assert any("恢复正常" in t for t in posts(tmp_path).values())
 
@@ -190,9 +194,9 @@ XXE = b"""<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passw
     [(BILLION_LAUGHS, "bomb"), (XXE, "xxe")],
     ids=["billion-laughs", "xxe-file"],
 )
-def test_xml_bombs_expand_nothing_and_read_no_file(body: bytes, title: str,
-                                                   server: LocalServer, write_config,
-                                                   tmp_path: Path) -> None:
+def test_xml_bombs_expand_nothing_and_read_no_file(
+    body: bytes, title: str, server: LocalServer, write_config, tmp_path: Path
+) -> None:
     url = server.route("/bomb", body, headers={"Content-Type": RSS})
     cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
     result = run_cli("run", "-c", str(cfg))  # read, but never expanded
@@ -208,16 +212,17 @@ def test_xml_bombs_expand_nothing_and_read_no_file(body: bytes, title: str,
     assert len(text) < 10_000
 
 
-def test_site_migration_changing_every_guid_adds_no_duplicates(server: LocalServer,
-                                                               write_config,
-                                                               tmp_path: Path) -> None:
+def test_site_migration_changing_every_guid_adds_no_duplicates(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
     def migrating(req: Request) -> Reply:
         prefix = "old" if req.count == 1 else "new"
         body = rss(*[(f"文章{i}", f"{prefix}-{i}") for i in range(4)])
         # Links stay the same; only the guids change.
         for i in range(4):
-            body = body.replace(f"http://example.com/{prefix}-{i}".encode(),
-                                f"http://example.com/a{i}".encode())
+            body = body.replace(
+                f"http://example.com/{prefix}-{i}".encode(), f"http://example.com/a{i}".encode()
+            )
         return Reply(200, body, {"Content-Type": RSS})
 
     url = server.route("/migrating", handler=migrating)
@@ -230,13 +235,16 @@ def test_site_migration_changing_every_guid_adds_no_duplicates(server: LocalServ
     assert "ids changed" in second.output
 
 
-def test_far_future_and_overflowing_dates_do_not_stop_the_run(server: LocalServer, write_config,
-                                                               tmp_path: Path) -> None:
-    feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
-            b"<item><title>overflow</title><guid>o1</guid>"
-            b"<pubDate>9999-12-31T23:59:59-14:00</pubDate><description>x</description></item>"
-            b"<item><title>epoch</title><guid>o2</guid><pubDate>Thu, 01 Jan 1970 00:00:00 GMT"
-            b"</pubDate><description>y</description></item></channel></rss>")
+def test_far_future_and_overflowing_dates_do_not_stop_the_run(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        b"<item><title>overflow</title><guid>o1</guid>"
+        b"<pubDate>9999-12-31T23:59:59-14:00</pubDate><description>x</description></item>"
+        b"<item><title>epoch</title><guid>o2</guid><pubDate>Thu, 01 Jan 1970 00:00:00 GMT"
+        b"</pubDate><description>y</description></item></channel></rss>"
+    )
     odd = server.route("/odd", feed, headers={"Content-Type": RSS})
     fine = server.route("/fine", rss(("正常", "n1")), headers={"Content-Type": RSS})
     cfg = write_config(f"  g:\n    s:\n      odd: {odd}\n      fine: {fine}\n")
@@ -247,17 +255,22 @@ def test_far_future_and_overflowing_dates_do_not_stop_the_run(server: LocalServe
     assert not any("9999" in t or "1970" in t for t in texts)  # first-seen time instead
 
 
-def test_full_text_refuses_a_private_page_on_another_host(server: LocalServer, write_config,
-                                                          tmp_path: Path) -> None:
+def test_full_text_refuses_a_private_page_on_another_host(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
     # The feed is on 127.0.0.1; its article link points at 127.0.0.2 (another, private host).
     other = LocalServer(host="127.0.0.2")
     with other:
-        other.route("/secret", "<html><body><article><p>" + "内网机密内容。" * 20
-                    + "</p></article></body></html>",
-                    headers={"Content-Type": "text/html; charset=utf-8"})
-        feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
-                b"<title>teaser</title><link>" + other.url("/secret").encode() + b"</link>"
-                b"<guid>p1</guid><description>summary only</description></item></channel></rss>")
+        other.route(
+            "/secret",
+            "<html><body><article><p>" + "内网机密内容。" * 20 + "</p></article></body></html>",
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        feed = (
+            b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+            b"<title>teaser</title><link>" + other.url("/secret").encode() + b"</link>"
+            b"<guid>p1</guid><description>summary only</description></item></channel></rss>"
+        )
         url = server.route("/feed", feed, headers={"Content-Type": RSS})
         cfg = write_config(f"  g:\n    s:\n      full_text: true\n      c: {url}\n")
         assert run_cli("run", "-c", str(cfg)).exit_code == 0
@@ -267,7 +280,8 @@ def test_full_text_refuses_a_private_page_on_another_host(server: LocalServer, w
 
 
 def test_migrated_posts_keep_their_files_through_full_republish_and_reused_ids(
-        server: LocalServer, write_config, tmp_path: Path) -> None:
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
     def feed(req: Request) -> Reply:
         if req.count == 1:
             items = [("甲", "old-1"), ("乙", "old-2")]
@@ -277,11 +291,15 @@ def test_migrated_posts_keep_their_files_through_full_republish_and_reused_ids(
             items = [("甲", "new-1"), ("乙", "new-2"), ("丙", "old-1")]
         body = rss(*items)
         for old, new in (("new-1", "old-1"), ("new-2", "old-2")):
-            body = body.replace(f"http://example.com/{old}<".encode(),
-                                f"http://example.com/{new}<".encode())
+            body = body.replace(
+                f"http://example.com/{old}<".encode(), f"http://example.com/{new}<".encode()
+            )
         if req.count >= 3:  # the reused guid gets a link of its own
-            body = body.replace(b"http://example.com/old-1</link><guid>old-1",
-                                b"http://example.com/c3</link><guid>old-1", 1)
+            body = body.replace(
+                b"http://example.com/old-1</link><guid>old-1",
+                b"http://example.com/c3</link><guid>old-1",
+                1,
+            )
         return Reply(200, body, {"Content-Type": RSS})
 
     url = server.route("/m", handler=feed)
@@ -298,18 +316,28 @@ def test_migrated_posts_keep_their_files_through_full_republish_and_reused_ids(
     assert sum("title: '丙'" in t for t in texts.values()) == 1
 
 
-def test_repeated_guid_ids_do_not_depend_on_the_other_items(server: LocalServer, write_config,
-                                                            tmp_path: Path) -> None:
+def test_repeated_guid_ids_do_not_depend_on_the_other_items(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
     def item(title: str, link: str) -> str:
-        return (f"<item><title>{title}</title><link>http://example.com/{link}</link>"
-                f"<guid>g</guid><description>{title}</description></item>")
+        return (
+            f"<item><title>{title}</title><link>http://example.com/{link}</link>"
+            f"<guid>g</guid><description>{title}</description></item>"
+        )
 
     def feed(req: Request) -> Reply:
-        items = {1: [item("甲", "a")], 2: [item("乙", "b"), item("甲", "a")],
-                 3: [item("乙", "b")]}[min(req.count, 3)]
-        return Reply(200, ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
-                           + "".join(items) + "</channel></rss>").encode(),
-                     {"Content-Type": RSS})
+        items = {1: [item("甲", "a")], 2: [item("乙", "b"), item("甲", "a")], 3: [item("乙", "b")]}[
+            min(req.count, 3)
+        ]
+        return Reply(
+            200,
+            (
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+                + "".join(items)
+                + "</channel></rss>"
+            ).encode(),
+            {"Content-Type": RSS},
+        )
 
     url = server.route("/guid", handler=feed)
     cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
@@ -320,19 +348,26 @@ def test_repeated_guid_ids_do_not_depend_on_the_other_items(server: LocalServer,
     assert sorted(t.split("\n")[2] for t in texts.values()) == ["title: '乙'", "title: '甲'"]
 
 
-def test_undated_articles_keep_their_first_seen_date(server: LocalServer, write_config,
-                                                     tmp_path: Path) -> None:
-    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
-            b"<title>no date</title><guid>u1</guid><description>x</description></item>"
-            b"</channel></rss>")
+def test_undated_articles_keep_their_first_seen_date(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        b"<title>no date</title><guid>u1</guid><description>x</description></item>"
+        b"</channel></rss>"
+    )
     url = server.route("/undated", body, headers={"Content-Type": RSS})
     cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
     assert run_cli("run", "-c", str(cfg)).exit_code == 0
-    before = {p.name: (p.read_text(), p.stat().st_mtime_ns)
-              for p in (tmp_path / "blog/source/_posts").iterdir()}
+    before = {
+        p.name: (p.read_text(), p.stat().st_mtime_ns)
+        for p in (tmp_path / "blog/source/_posts").iterdir()
+    }
     assert len(before) == 1, before
     time.sleep(1.1)  # the dates are to the second
     assert run_cli("run", "-c", str(cfg)).exit_code == 0
-    after = {p.name: (p.read_text(), p.stat().st_mtime_ns)
-             for p in (tmp_path / "blog/source/_posts").iterdir()}
+    after = {
+        p.name: (p.read_text(), p.stat().st_mtime_ns)
+        for p in (tmp_path / "blog/source/_posts").iterdir()
+    }
     assert after == before

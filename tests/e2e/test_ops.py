@@ -21,8 +21,11 @@ OPML = b"""<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></h
 
 def test_import_then_export_keeps_every_feed_and_comments(tmp_path: Path) -> None:
     cfg = tmp_path / "newsdesk.yaml"
-    cfg.write_text("# my mirror\nrsshub: https://hub.example.org\ngroups:\n  编程:  # keep me\n"
-                   "    Dockone:\n      周报: https://dockone.io/rss\n", encoding="utf-8")
+    cfg.write_text(
+        "# my mirror\nrsshub: https://hub.example.org\ngroups:\n  编程:  # keep me\n"
+        "    Dockone:\n      周报: https://dockone.io/rss\n",
+        encoding="utf-8",
+    )
     opml = tmp_path / "subs.opml"
     opml.write_bytes(OPML)
     result = run_cli("import-opml", str(opml), "-c", str(cfg))
@@ -35,14 +38,21 @@ def test_import_then_export_keeps_every_feed_and_comments(tmp_path: Path) -> Non
 
     exported = run_cli("export-opml", "-c", str(cfg))
     assert exported.exit_code == 0, exported.output
-    urls = {o.get("xmlUrl") for o in etree.fromstring(exported.output.encode()).iter("outline")
-            if o.get("xmlUrl")}
-    assert urls == {"https://dockone.io/rss", "https://rss.example.com/cnbeta",
-                    "https://hub.example.org/zaker/channel/13"}
+    urls = {
+        o.get("xmlUrl")
+        for o in etree.fromstring(exported.output.encode()).iter("outline")
+        if o.get("xmlUrl")
+    }
+    assert urls == {
+        "https://dockone.io/rss",
+        "https://rss.example.com/cnbeta",
+        "https://hub.example.org/zaker/channel/13",
+    }
 
 
-def test_prune_removes_posts_and_tombstone_blocks_readd(server: LocalServer, write_config,
-                                                        tmp_path: Path) -> None:
+def test_prune_removes_posts_and_tombstone_blocks_readd(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
     items = [(f"第{i}条", f"id{i}") for i in range(5)]
     url = server.route("/many", rss(*items), headers={"Content-Type": RSS})
     cfg = write_config(f"  g:\n    s:\n      c: {url}\n", extra="keep_per_channel: 2\n")
@@ -57,12 +67,15 @@ def test_prune_removes_posts_and_tombstone_blocks_readd(server: LocalServer, wri
     assert len(posts(tmp_path)) == 2
 
 
-def test_watch_once_publishes_and_runs_after_publish(server: LocalServer, write_config,
-                                                     tmp_path: Path) -> None:
+def test_watch_once_publishes_and_runs_after_publish(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
     url = server.route("/w", rss(("观察", "w1")), headers={"Content-Type": RSS})
     marker = tmp_path / "after.txt"
-    cfg = write_config(f"  g:\n    s:\n      c: {url}\n",
-                       extra=f"watch:\n  after_publish: echo published > {marker.name}\n")
+    cfg = write_config(
+        f"  g:\n    s:\n      c: {url}\n",
+        extra=f"watch:\n  after_publish: echo published > {marker.name}\n",
+    )
     result = run_cli("watch", "--once", "-c", str(cfg))
     assert result.exit_code == 0, result.output
     assert len(posts(tmp_path)) == 1
@@ -93,10 +106,12 @@ def test_gone_feed_is_paused_and_resumed(server: LocalServer, write_config) -> N
     assert not status["paused"] and status["error_streak"] == 0
 
 
-def test_exclude_filter_drops_sponsored_posts(server: LocalServer, write_config,
-                                              tmp_path: Path) -> None:
-    url = server.route("/ads", rss(("好文章", "a1"), ("【广告】买买买", "a2")),
-                       headers={"Content-Type": RSS})
+def test_exclude_filter_drops_sponsored_posts(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
+    url = server.route(
+        "/ads", rss(("好文章", "a1"), ("【广告】买买买", "a2")), headers={"Content-Type": RSS}
+    )
     cfg = write_config(f"  g:\n    s:\n      exclude: ['广告']\n      c: {url}\n")
     assert run_cli("run", "-c", str(cfg)).exit_code == 0
     texts = list(posts(tmp_path).values())

@@ -15,8 +15,9 @@ from tests.e2e.test_run import RSS, posts, rss
 from tests.support.httpserver import LocalServer
 
 
-def test_hugo_and_jekyll_targets_selected_in_config(server: LocalServer, write_config,
-                                                    tmp_path: Path) -> None:
+def test_hugo_and_jekyll_targets_selected_in_config(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
     url = server.route("/f", rss(("三个目标", "t1")), headers={"Content-Type": RSS})
     cfg = write_config(f"  g:\n    s:\n      c: {url}\n", extra="outputs: [hexo, hugo, jekyll]\n")
     result = run_cli("run", "-c", str(cfg))
@@ -35,8 +36,9 @@ PROXY_SECTION = """proxy_server:
 """
 
 
-def test_proxy_server_section_signs_post_images(server: LocalServer, write_config,
-                                                tmp_path: Path, monkeypatch) -> None:
+def test_proxy_server_section_signs_post_images(
+    server: LocalServer, write_config, tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("NEWSDESK_PROXY_KEY", "test-key-0123456789")
     url = server.route("/f", rss(("签名图片", "p1")), headers={"Content-Type": RSS})
     cfg = write_config(f"  g:\n    s:\n      c: {url}\n", extra=PROXY_SECTION)
@@ -60,10 +62,13 @@ def test_missing_proxy_key_is_a_config_error(write_config, monkeypatch) -> None:
     assert "NEWSDESK_PROXY_KEY" in result.output
 
 
-def test_changing_the_proxy_republishes_without_refetching(server: LocalServer, write_config,
-                                                           tmp_path: Path) -> None:
+def test_changing_the_proxy_republishes_without_refetching(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
     url = server.route("/f", rss(("换代理", "c1")), headers={"Content-Type": RSS})
-    cfg = write_config(f"  g:\n    s:\n      c: {url}\n", extra='image_proxy: "https://a.example/?"\n')
+    cfg = write_config(
+        f"  g:\n    s:\n      c: {url}\n", extra='image_proxy: "https://a.example/?"\n'
+    )
     assert run_cli("run", "-c", str(cfg)).exit_code == 0
     cfg.write_text(cfg.read_text().replace("https://a.example/?", "https://b.example/?"))
     result = run_cli("publish", "-c", str(cfg))
@@ -81,17 +86,23 @@ ARTICLE_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>x</tit
 <footer>版权所有</footer></body></html>"""
 
 
-def test_full_text_fetches_the_article_page(server: LocalServer, write_config,
-                                            tmp_path: Path) -> None:
-    page = server.route("/article/1", ARTICLE_PAGE,
-                        headers={"Content-Type": "text/html; charset=utf-8"})
-    feed = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t'
-            b"</title><item><title>summary only</title><link>" + page.encode() +
-            b"</link><guid>ft1</guid><description>just a teaser</description></item>"
-            b"</channel></rss>")
+def test_full_text_fetches_the_article_page(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
+    page = server.route(
+        "/article/1", ARTICLE_PAGE, headers={"Content-Type": "text/html; charset=utf-8"}
+    )
+    feed = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t'
+        b"</title><item><title>summary only</title><link>"
+        + page.encode()
+        + b"</link><guid>ft1</guid><description>just a teaser</description></item>"
+        b"</channel></rss>"
+    )
     url = server.route("/summaries", feed, headers={"Content-Type": RSS})
-    cfg = write_config(f"  g:\n    s:\n      full_text: true\n      drop: ['.ad']\n"
-                       f"      c: {url}\n")
+    cfg = write_config(
+        f"  g:\n    s:\n      full_text: true\n      drop: ['.ad']\n      c: {url}\n"
+    )
     assert run_cli("run", "-c", str(cfg)).exit_code == 0
     text = next(iter(posts(tmp_path).values()))
     assert "第二段继续讲述" in text and "买买买" not in text
@@ -99,12 +110,15 @@ def test_full_text_fetches_the_article_page(server: LocalServer, write_config,
     assert len(server.requests("/article/1")) == 1  # stored articles are not re-fetched
 
 
-def test_watch_stops_cleanly_on_sigterm(server: LocalServer, write_config,
-                                        tmp_path: Path) -> None:
+def test_watch_stops_cleanly_on_sigterm(server: LocalServer, write_config, tmp_path: Path) -> None:
     url = server.route("/w", rss(("守候", "w1")), headers={"Content-Type": RSS})
     cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
-    proc = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "watch", "-c", str(cfg)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsdesk.cli", "watch", "-c", str(cfg)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while not posts(tmp_path):
         assert time.monotonic() < deadline and proc.poll() is None
@@ -118,9 +132,13 @@ def test_watch_stops_cleanly_on_sigterm(server: LocalServer, write_config,
 
 def test_demo_runs_offline(tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
-    result = subprocess.run([sys.executable, "-m", "newsdesk.cli", "demo", "--out",
-                             str(tmp_path / "demo")], capture_output=True, text=True,
-                            timeout=300, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "newsdesk.cli", "demo", "--out", str(tmp_path / "demo")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     posts_dir = tmp_path / "demo/blog/source/_posts"
     assert len(list(posts_dir.glob("*.md"))) >= 15

@@ -220,8 +220,12 @@ def test_logs_are_one_line_per_event_naming_the_feed(server: LocalServer, write_
 
     missing = server.url("/nothing-here")
     cfg = write_config(f"  g:\n    s:\n      c: {missing}\n")
-    result = subprocess.run([sys.executable, "-m", "newsdesk.cli", "-v", "run", "-c", str(cfg)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "newsdesk.cli", "-v", "run", "-c", str(cfg)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     lines = [ln for ln in result.stderr.splitlines() if "feed fetch failed" in ln]
     assert len(lines) == 1  # logged once, where it is handled
@@ -229,22 +233,26 @@ def test_logs_are_one_line_per_event_naming_the_feed(server: LocalServer, write_
     assert lines[0].split(" ", 2)[1] == "warning"
 
 
-def test_unwritable_output_folder_exits_4_with_the_path(server: LocalServer, write_config,
-                                                        tmp_path: Path) -> None:
+def test_unwritable_output_folder_exits_4_with_the_path(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
     import subprocess
     import sys
 
     url = server.route("/ok", rss(("好", "o1")), headers={"Content-Type": RSS})
     cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
     (tmp_path / "blog").write_text("a file where the Hexo folder should be")
-    result = subprocess.run([sys.executable, "-m", "newsdesk.cli", "run", "-c", str(cfg)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "newsdesk.cli", "run", "-c", str(cfg)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 4, result.stderr
     assert "output folder" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_two_articles_never_share_a_file(server: LocalServer, write_config,
-                                         monkeypatch) -> None:
+def test_two_articles_never_share_a_file(server: LocalServer, write_config, monkeypatch) -> None:
     import pytest
 
     from newsdesk import pipeline

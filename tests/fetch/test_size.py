@@ -62,8 +62,7 @@ async def test_over_cap_content_length_refused_before_reading(server: LocalServe
     assert len(server.requests("/huge")) == 1  # not retried
 
 
-async def test_over_cap_without_content_length_stops_reading(server: LocalServer,
-                                                             tap: Tap) -> None:
+async def test_over_cap_without_content_length_stops_reading(server: LocalServer, tap: Tap) -> None:
     endless = Endless()
     source = feed(server.route("/endless", handler=endless))
     options = fast_options(max_bytes=256 * 1024)

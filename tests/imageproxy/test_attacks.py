@@ -331,8 +331,11 @@ async def test_prefix_form_redirect_off_allow_hosts_refused(
     server: LocalServer, other_loopback: LocalServer, tmp_path, cached: bool
 ) -> None:
     url = server.route("/go", status=302, headers={"Location": other_loopback.url("/secret.png")})
-    config = make_config(allow_hosts=("127.0.0.1",), allow_networks=("127.0.0.0/8",),
-                         cache_dir=tmp_path if cached else None)
+    config = make_config(
+        allow_hosts=("127.0.0.1",),
+        allow_networks=("127.0.0.0/8",),
+        cache_dir=tmp_path if cached else None,
+    )
     async with proxy_client(config) as client:
         r = await client.get(f"/?{url}")
         # the signed form may follow it, and what it caches is not served to the prefix form
@@ -358,10 +361,13 @@ async def test_unparseable_idna_host_is_a_bad_url() -> None:
     assert_refused(r, 400, "bad-url")
 
 
-@pytest.mark.parametrize(("location", "status", "reason"), [
-    ("http://xn--/a.png", 400, "bad-url"),
-    ("http://[zz]/a.png", 502, "upstream-error"),  # httpx calls this a protocol error
-])
+@pytest.mark.parametrize(
+    ("location", "status", "reason"),
+    [
+        ("http://xn--/a.png", 400, "bad-url"),
+        ("http://[zz]/a.png", 502, "upstream-error"),  # httpx calls this a protocol error
+    ],
+)
 async def test_redirect_to_unparseable_host_refused(
     server: LocalServer, tmp_path, location: str, status: int, reason: str
 ) -> None:
@@ -373,9 +379,7 @@ async def test_redirect_to_unparseable_host_refused(
     assert health.status_code == 200
 
 
-async def test_many_urls_for_one_image_stay_under_cache_max(
-    server: LocalServer, tmp_path
-) -> None:
+async def test_many_urls_for_one_image_stay_under_cache_max(server: LocalServer, tmp_path) -> None:
     server.route("/a.png", PNG, headers={"Content-Type": "image/png"})  # ignores the query
     config = make_config(cache_dir=tmp_path, cache_max=30_000, memory_cache_max=0)
     async with proxy_client(config) as client:

@@ -39,8 +39,7 @@ def test_text_is_written_as_utf8_without_newline_translation(tmp_path: Path) -> 
 
 
 def _write_all(folder: Path, articles: list[Article], *, fsync: bool = True) -> list[str]:
-    return [write_if_changed(folder / post_filename(a), _render(a), fsync=fsync)
-            for a in articles]
+    return [write_if_changed(folder / post_filename(a), _render(a), fsync=fsync) for a in articles]
 
 
 @pytest.mark.parametrize("fsync", [True, False])

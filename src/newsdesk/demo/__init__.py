@@ -17,8 +17,16 @@ from newsdesk.demo.server import DemoSiteServer
 
 __all__ = ["demo_config_text", "run_demo"]
 
-_GENERATED = ("newsdesk.db", "newsdesk.db-wal", "newsdesk.db-shm", "newsdesk.db.lock", "blog",
-              "public", "image-cache", "newsdesk.yaml")
+_GENERATED = (
+    "newsdesk.db",
+    "newsdesk.db-wal",
+    "newsdesk.db-shm",
+    "newsdesk.db.lock",
+    "blog",
+    "public",
+    "image-cache",
+    "newsdesk.yaml",
+)
 
 
 def _free_port(preferred: int) -> int:
@@ -83,8 +91,11 @@ def run_demo(out_dir: Path, *, console: Console, serve: bool = False, port: int 
         config_path = out_dir / "newsdesk.yaml"
         config_path.write_text(demo_config_text(sites.base_url, proxy_port), encoding="utf-8")
         config = load_config(config_path, {})
-        console.print(f"[bold]newsdesk demo[/]: {len(config.sources)} sample feeds served at "
-                      f"{sites.base_url}", highlight=False)
+        console.print(
+            f"[bold]newsdesk demo[/]: {len(config.sources)} sample feeds served at "
+            f"{sites.base_url}",
+            highlight=False,
+        )
         store = open_store(config.database)
         try:
             report = pipeline.run(config, store)
@@ -94,21 +105,33 @@ def run_demo(out_dir: Path, *, console: Console, serve: bool = False, port: int 
 
         for o in report.feeds:
             mark = "[red]✗[/]" if o.failed else "[green]✓[/]"
-            console.print(f"  {mark} {o.source.group} › {o.source.source} › {o.source.channel}: "
-                          f"{o.new} new" + (f" — {o.error}" if o.error else ""), highlight=False)
+            console.print(
+                f"  {mark} {o.source.group} › {o.source.source} › {o.source.channel}: "
+                f"{o.new} new" + (f" — {o.error}" if o.error else ""),
+                highlight=False,
+            )
         posts = sorted(config.posts_dir.glob("*.md"))
         console.print(f"\n[bold]Hexo posts[/] ({len(posts)}): {config.posts_dir}", highlight=False)
         if posts:
             console.print(f"  e.g. {posts[0]}", highlight=False)
-        console.print(f"[bold]Static site[/] ({site.pages_written} pages): "
-                      f"{config.site.out_dir / 'index.html'}", highlight=False)
-        console.print(f"[bold]Config[/]: {config_path}  (rerun: newsdesk run -c {config_path})",
-                      highlight=False)
+        console.print(
+            f"[bold]Static site[/] ({site.pages_written} pages): "
+            f"{config.site.out_dir / 'index.html'}",
+            highlight=False,
+        )
+        console.print(
+            f"[bold]Config[/]: {config_path}  (rerun: newsdesk run -c {config_path})",
+            highlight=False,
+        )
         if serve:
-            console.print(f"\nServing the site and image proxy at http://127.0.0.1:{port}/ "
-                          "— Ctrl-C to stop.", highlight=False)
+            console.print(
+                f"\nServing the site and image proxy at http://127.0.0.1:{port}/ — Ctrl-C to stop.",
+                highlight=False,
+            )
             serve_site(config, f"127.0.0.1:{port}", console=console)
         else:
-            console.print("Images load through the image proxy: run [bold]newsdesk demo "
-                          "--serve[/] (or make demo-serve) to browse the site with them.")
+            console.print(
+                "Images load through the image proxy: run [bold]newsdesk demo "
+                "--serve[/] (or make demo-serve) to browse the site with them."
+            )
     return report.exit_code

@@ -71,9 +71,11 @@ def _article(feed: DemoFeed, i: int, base: str) -> dict[str, str]:
     paras = [_PARAGRAPHS[(n + k) % len(_PARAGRAPHS)] for k in range(3)]
     image = f"{base}/images/{n}.png"
     if feed.kind in ("rss-zaker",):
-        figure = (f'<div class="img_box" id="id_imagebox_{i}"><div class="content_img_div">'
-                  f'<img class="lazy opacity_0 " id="img_{i}" data-original="{image}" '
-                  f'data-height="270" data-width="480"></div></div>')
+        figure = (
+            f'<div class="img_box" id="id_imagebox_{i}"><div class="content_img_div">'
+            f'<img class="lazy opacity_0 " id="img_{i}" data-original="{image}" '
+            f'data-height="270" data-width="480"></div></div>'
+        )
     elif feed.kind == "rss-tricky":
         blank = "data:image/gif;base64,R0lGODlhAQABAAAAACw="  # the lazy-load placeholder
         figure = f'<p><img data-src="{image}" src="{blank}" alt="配图"></p>'
@@ -81,43 +83,68 @@ def _article(feed: DemoFeed, i: int, base: str) -> dict[str, str]:
         figure = f'<figure><img src="{image}" alt="配图"><figcaption>示意图</figcaption></figure>'
     body = f"<p>{paras[0]}</p>{figure}<p>{paras[1]}</p>"
     if feed.kind == "rss-tricky":
-        body += ("<pre><code>{% raw %}\nconst total = {{ price }} * 2;\n\n"
-                 "    // 缩进四格的代码\n</code></pre>")
+        body += (
+            "<pre><code>{% raw %}\nconst total = {{ price }} * 2;\n\n"
+            "    // 缩进四格的代码\n</code></pre>"
+        )
     body += f"<p>{paras[2]}</p><p><em>（newsdesk 演示文章，内容虚构。）</em></p>"
     when = _START + timedelta(hours=7 * n + i)
-    return {"title": title, "body": body, "id": f"{feed.path}#{i}",
-            "link": f"{base}{feed.path.rsplit('.', 1)[0]}/{i}.html", "when": when.isoformat(),
-            "rfc822": when.strftime("%a, %d %b %Y %H:%M:%S +0800"),
-            "naive": when.strftime("%Y-%m-%d %H:%M:%S")}
+    return {
+        "title": title,
+        "body": body,
+        "id": f"{feed.path}#{i}",
+        "link": f"{base}{feed.path.rsplit('.', 1)[0]}/{i}.html",
+        "when": when.isoformat(),
+        "rfc822": when.strftime("%a, %d %b %Y %H:%M:%S +0800"),
+        "naive": when.strftime("%Y-%m-%d %H:%M:%S"),
+    }
 
 
 def render_feed(feed: DemoFeed, base: str) -> tuple[bytes, str]:
     """The feed's bytes and content type, with links pointing at ``base``."""
     items = [_article(feed, i, base) for i in range(feed.count)]
     if feed.kind == "json":
-        doc = {"version": "https://jsonfeed.org/version/1.1",
-               "title": f"{feed.source} {feed.channel}",
-               "home_page_url": base, "items": [
-                   {"id": a["id"], "url": a["link"], "title": a["title"],
-                    "content_html": a["body"], "date_published": a["when"]} for a in items]}
+        doc = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": f"{feed.source} {feed.channel}",
+            "home_page_url": base,
+            "items": [
+                {
+                    "id": a["id"],
+                    "url": a["link"],
+                    "title": a["title"],
+                    "content_html": a["body"],
+                    "date_published": a["when"],
+                }
+                for a in items
+            ],
+        }
         return json.dumps(doc, ensure_ascii=False).encode(), "application/feed+json"
     if feed.kind == "atom":
         entries = "".join(
             f"<entry><id>{escape(a['id'])}</id><title>{escape(a['title'])}</title>"
             f'<link href="{escape(a["link"])}"/><updated>{a["when"]}</updated>'
-            f'<content type="html">{escape(a["body"])}</content></entry>' for a in items)
-        xml = (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-               f"<title>{feed.source}</title><id>{base}{feed.path}</id>"
-               f"<updated>{items[0]['when']}</updated>{entries}</feed>")
+            f'<content type="html">{escape(a["body"])}</content></entry>'
+            for a in items
+        )
+        xml = (
+            f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>{feed.source}</title><id>{base}{feed.path}</id>"
+            f"<updated>{items[0]['when']}</updated>{entries}</feed>"
+        )
         return xml.encode(), "application/atom+xml"
     gb = feed.kind == "rss-gb2312"
     rows = "".join(
         f"<item><title>{escape(a['title'])}</title><link>{escape(a['link'])}</link>"
         f'<guid isPermaLink="false">{escape(a["id"])}</guid>'
         f"<pubDate>{a['naive'] if gb else a['rfc822']}</pubDate>"
-        f"<description><![CDATA[{a['body']}]]></description></item>" for a in items)
+        f"<description><![CDATA[{a['body']}]]></description></item>"
+        for a in items
+    )
     encoding = "gb2312" if gb else "utf-8"
-    xml = (f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel>'
-           f"<title>{feed.source} - {feed.channel}</title><link>{base}</link>"
-           f"<description>newsdesk demo feed</description>{rows}</channel></rss>")
+    xml = (
+        f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel>'
+        f"<title>{feed.source} - {feed.channel}</title><link>{base}</link>"
+        f"<description>newsdesk demo feed</description>{rows}</channel></rss>"
+    )
     return xml.encode("gb18030" if gb else "utf-8"), f"application/rss+xml; charset={encoding}"

@@ -36,7 +36,7 @@ class DemoSiteServer:
                     if referer and not referer.startswith(outer.base_url):
                         return self._send(403, b"hotlinking not allowed", "text/plain")
                     try:
-                        n = int(path[len("/images/"):-4])
+                        n = int(path[len("/images/") : -4])
                     except ValueError:
                         return self._send(404, b"no such image", "text/plain")
                     if n not in outer._images:

@@ -34,6 +34,7 @@ __all__ = [
 
 AddressPolicy = Callable[[IPAddress], bool]
 
+
 class AddressRefused(Exception):
     """The guard refused an address; the message is the per-feed error text."""
 

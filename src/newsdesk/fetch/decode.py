@@ -135,7 +135,7 @@ def _through(decoders: Sequence[_Decoder], data: bytes) -> Iterator[bytes]:
 def _finish(decoders: Sequence[_Decoder]) -> Iterator[bytes]:
     for i, decoder in enumerate(decoders):
         for piece in decoder.flush():
-            yield from _through(decoders[i + 1:], piece)
+            yield from _through(decoders[i + 1 :], piece)
 
 
 def decode_pieces(chunks: Iterator[bytes], decoders: Sequence[_Decoder]) -> Iterator[bytes]:

@@ -33,8 +33,15 @@ _BAD_LOCATION = "Invalid URL in location header"
 class FetchFailure(Exception):
     """Why an attempt failed, and whether another attempt might succeed."""
 
-    def __init__(self, message: str, *, retryable: bool = False, status: int | None = None,
-                 retry_after: float | None = None, url: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = False,
+        status: int | None = None,
+        retry_after: float | None = None,
+        url: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.retryable = retryable
@@ -118,14 +125,16 @@ def describe_error(exc: Exception, options: FetchOptions, *, mid_body: bool) -> 
         case httpx.ConnectTimeout():
             return FetchFailure(
                 f"timed out (connect) after {format_seconds(options.connect_timeout)}",
-                retryable=True)
+                retryable=True,
+            )
         case httpx.ReadTimeout():
             return FetchFailure(
-                f"timed out (read) after {format_seconds(options.read_timeout)}", retryable=True)
+                f"timed out (read) after {format_seconds(options.read_timeout)}", retryable=True
+            )
         case httpx.WriteTimeout():
             return FetchFailure(
-                f"timed out (write) after {format_seconds(options.read_timeout)}",
-                retryable=True)
+                f"timed out (write) after {format_seconds(options.read_timeout)}", retryable=True
+            )
         case httpx.PoolTimeout():
             return FetchFailure("timed out waiting for a free connection", retryable=True)
         case httpx.ConnectError():

@@ -34,16 +34,22 @@ class _Redirect:
     location: str
 
 
-async def fetch_one(client: httpx.AsyncClient, source: FeedSource, state: FeedState | None,
-                    options: FetchOptions) -> FetchResult:
+async def fetch_one(
+    client: httpx.AsyncClient, source: FeedSource, state: FeedState | None, options: FetchOptions
+) -> FetchResult:
     """Fetch one feed. Failures come back as ``FetchResult.error``, never as exceptions."""
-    return await fetch_with_slots(client, source, state, options,
-                                  HostSlots(options.concurrency, options.per_host))
+    return await fetch_with_slots(
+        client, source, state, options, HostSlots(options.concurrency, options.per_host)
+    )
 
 
-async def fetch_with_slots(client: httpx.AsyncClient, source: FeedSource,
-                           state: FeedState | None, options: FetchOptions,
-                           slots: HostSlots) -> FetchResult:
+async def fetch_with_slots(
+    client: httpx.AsyncClient,
+    source: FeedSource,
+    state: FeedState | None,
+    options: FetchOptions,
+    slots: HostSlots,
+) -> FetchResult:
     started = time.monotonic()
     if state is not None and state.disabled:
         return FetchResult(source=source, error=DISABLED_ERROR)
@@ -66,12 +72,22 @@ async def fetch_with_slots(client: httpx.AsyncClient, source: FeedSource,
                 if out_of_time:
                     error += f"; gave up at fetch.feed_deadline ({format_seconds(budget.total)})"
                 return FetchResult(
-                    source=source, status=failure.status, error=error,
-                    final_url=failure.url, retry_after=failure.retry_after,
-                    elapsed=time.monotonic() - started)
-            log.debug("retrying feed fetch", extra={
-                "feed": source.url, "attempt": attempt, "delay": delay,
-                "error": failure.message})
+                    source=source,
+                    status=failure.status,
+                    error=error,
+                    final_url=failure.url,
+                    retry_after=failure.retry_after,
+                    elapsed=time.monotonic() - started,
+                )
+            log.debug(
+                "retrying feed fetch",
+                extra={
+                    "feed": source.url,
+                    "attempt": attempt,
+                    "delay": delay,
+                    "error": failure.message,
+                },
+            )
         # Sleep holding no slot, so a feed waiting out Retry-After blocks nobody.
         await anyio.sleep(delay)
 
@@ -113,8 +129,14 @@ class _Budget:
         return self.total - spent
 
 
-async def _attempt(client: httpx.AsyncClient, source: FeedSource, state: FeedState | None,
-                   options: FetchOptions, slots: HostSlots, budget: _Budget) -> FetchResult:
+async def _attempt(
+    client: httpx.AsyncClient,
+    source: FeedSource,
+    state: FeedState | None,
+    options: FetchOptions,
+    slots: HostSlots,
+    budget: _Budget,
+) -> FetchResult:
     """One try: the whole redirect chain and the body, within ``total_timeout`` (or what
     is left of the feed's budget, if less)."""
     headers = _request_headers(source, state)
@@ -139,10 +161,13 @@ async def _attempt(client: httpx.AsyncClient, source: FeedSource, state: FeedSta
                     step = await _hop(client, source, state, url, headers, guard, options)
                 if scope.cancelled_caught:
                     if limit < options.total_timeout:
-                        raise FetchFailure("ran out of time: fetch.feed_deadline "
-                                           f"({format_seconds(options.feed_deadline)}) reached")
+                        raise FetchFailure(
+                            "ran out of time: fetch.feed_deadline "
+                            f"({format_seconds(options.feed_deadline)}) reached"
+                        )
                     raise FetchFailure(
-                        f"took longer than {format_seconds(options.total_timeout)} in total")
+                        f"took longer than {format_seconds(options.total_timeout)} in total"
+                    )
         except FetchFailure as failure:
             failure.url = failure.url or url
             raise
@@ -187,9 +212,15 @@ def _normalized(url: str) -> str:
         return url
 
 
-async def _hop(client: httpx.AsyncClient, source: FeedSource, state: FeedState | None,
-               url: str, headers: dict[str, str], guard: AddressGuard,
-               options: FetchOptions) -> FetchResult | _Redirect:
+async def _hop(
+    client: httpx.AsyncClient,
+    source: FeedSource,
+    state: FeedState | None,
+    url: str,
+    headers: dict[str, str],
+    guard: AddressGuard,
+    options: FetchOptions,
+) -> FetchResult | _Redirect:
     """One request: send it (guarded), then read or discard the response."""
     try:
         request = client.build_request("GET", url, headers=headers)
@@ -216,29 +247,42 @@ def _check_peer(response: httpx.Response, guard: AddressGuard) -> None:
         guard.check(ip_address(peer[0]))
 
 
-async def _handle(response: httpx.Response, source: FeedSource, state: FeedState | None,
-                  url: str, options: FetchOptions) -> FetchResult | _Redirect:
+async def _handle(
+    response: httpx.Response,
+    source: FeedSource,
+    state: FeedState | None,
+    url: str,
+    options: FetchOptions,
+) -> FetchResult | _Redirect:
     status = response.status_code
     if status in _REDIRECTS:
         location = response.headers.get("location")
         if not location:
-            raise FetchFailure(f"{status_text(response)} without a Location header",
-                               status=status)
+            raise FetchFailure(f"{status_text(response)} without a Location header", status=status)
         return _Redirect(str(response.url.join(location)))  # Location may be relative
     if status == 304:
         # A 304 may refresh the validators; if it does not, the old ones still hold.
         return FetchResult(
-            source=source, status=304, not_modified=True, final_url=url,
+            source=source,
+            status=304,
+            not_modified=True,
+            final_url=url,
             etag=response.headers.get("etag") or (state.etag if state else None),
-            last_modified=(response.headers.get("last-modified")
-                           or (state.last_modified if state else None)))
+            last_modified=(
+                response.headers.get("last-modified") or (state.last_modified if state else None)
+            ),
+        )
     if 200 <= status < 300:
         body = await read_body(response, options.max_bytes)
         return FetchResult(
-            source=source, status=status, body=body, final_url=url,
+            source=source,
+            status=status,
+            body=body,
+            final_url=url,
             content_type=response.headers.get("content-type"),
             etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"))
+            last_modified=response.headers.get("last-modified"),
+        )
     raise _status_failure(response, options)
 
 
@@ -252,7 +296,9 @@ def _status_failure(response: httpx.Response, options: FetchOptions) -> FetchFai
         return FetchFailure(
             f"{text}; Retry-After {format_seconds(retry_after)} is over the "
             f"{format_seconds(options.max_retry_after)} limit",
-            status=status, retry_after=retry_after)
+            status=status,
+            retry_after=retry_after,
+        )
     # Server trouble may pass; other 4xx (404, 410, 403…) will not within this run.
     retryable = status >= 500 or status == 429
     return FetchFailure(text, status=status, retryable=retryable, retry_after=retry_after)

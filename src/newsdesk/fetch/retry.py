@@ -25,8 +25,12 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random | None = None,
-                  ) -> float:
+def backoff_delay(
+    attempt: int,
+    base: float,
+    cap: float,
+    rng: random.Random | None = None,
+) -> float:
     """The wait before retry number ``attempt`` (1, 2, …): about base·2^(attempt-1).
 
     Half of it is random ("equal jitter"), so feeds that failed together on one host do

@@ -15,11 +15,15 @@ from newsdesk.models import FeedSource, FeedState, FetchResult
 __all__ = ["fetch_all"]
 
 
-async def fetch_all(client: httpx.AsyncClient, sources: Sequence[FeedSource],
-                    states: Mapping[str, FeedState], options: FetchOptions, *,
-                    on_result: Callable[[FetchResult], None] | None = None,
-                    keep_results: bool = True,
-                    ) -> list[FetchResult]:
+async def fetch_all(
+    client: httpx.AsyncClient,
+    sources: Sequence[FeedSource],
+    states: Mapping[str, FeedState],
+    options: FetchOptions,
+    *,
+    on_result: Callable[[FetchResult], None] | None = None,
+    keep_results: bool = True,
+) -> list[FetchResult]:
     """Fetch every source; results come back in the order of ``sources``.
 
     ``on_result`` is called with each result as soon as it is ready (completion order),

@@ -61,8 +61,9 @@ def _admit(ip: IPAddress, policy: AddressPolicy) -> None:
 
 
 class _GuardedStream(httpcore.AsyncNetworkStream):
-    def __init__(self, inner: httpcore.AsyncNetworkStream, ip: IPAddress,
-                 policy: AddressPolicy) -> None:
+    def __init__(
+        self, inner: httpcore.AsyncNetworkStream, ip: IPAddress, policy: AddressPolicy
+    ) -> None:
         self._inner = inner
         self._ip = ip
         self._policy = policy
@@ -77,8 +78,12 @@ class _GuardedStream(httpcore.AsyncNetworkStream):
     async def aclose(self) -> None:
         await self._inner.aclose()
 
-    async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         inner = await self._inner.start_tls(ssl_context, server_hostname, timeout)
         return _GuardedStream(inner, self._ip, self._policy)
 
@@ -93,10 +98,14 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self._inner = inner
         self._policy = policy
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: Iterable[Any] | None = None,
-                          ) -> httpcore.AsyncNetworkStream:
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         refused: AddressRefused | None = None
         failed: httpcore.ConnectError | None = None
         for ip in await _resolve(host, port, timeout):
@@ -107,8 +116,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 continue
             try:
                 stream = await self._inner.connect_tcp(
-                    str(ip), port, timeout=timeout, local_address=local_address,
-                    socket_options=socket_options)
+                    str(ip),
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
             except httpcore.ConnectError as exc:  # try the next address; a timeout is final
                 failed = exc
                 continue
@@ -118,9 +131,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         assert refused is not None  # _resolve never returns an empty list
         raise refused
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[Any] | None = None,
-                                  ) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         raise httpcore.UnsupportedProtocol("unix sockets are not used for feeds")
 
     async def sleep(self, seconds: float) -> None:
@@ -203,24 +219,35 @@ class _GuardedTransport(httpx.AsyncBaseTransport):
         assert isinstance(request.stream, httpx.AsyncByteStream)
         core_request = httpcore.Request(
             method=request.method,
-            url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host,
-                             port=request.url.port, target=request.url.raw_path),
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
             headers=request.headers.raw,
             content=request.stream,
             extensions=request.extensions,
         )
         with _as_httpx_errors():
             response = await self._pool.handle_async_request(core_request)
-        return httpx.Response(status_code=response.status, headers=response.headers,
-                              stream=_ResponseStream(response.stream),
-                              extensions=response.extensions)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_ResponseStream(response.stream),
+            extensions=response.extensions,
+        )
 
     async def aclose(self) -> None:
         await self._pool.aclose()
 
 
-def make_client(options: FetchOptions, *, verify: ssl.SSLContext | bool = True,
-                transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+def make_client(
+    options: FetchOptions,
+    *,
+    verify: ssl.SSLContext | bool = True,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
     """The client fetch_all expects: no automatic redirects, no env proxies, guarded dials.
 
     ``verify`` is httpx's: True (certifi, or ``SSL_CERT_FILE``) or an ``SSLContext``, e.g.
@@ -237,13 +264,20 @@ def make_client(options: FetchOptions, *, verify: ssl.SSLContext | bool = True,
             network_backend=GuardedBackend(httpcore.AnyIOBackend(), options.address_policy),
         )
         transport = _GuardedTransport(pool)
-    timeout = httpx.Timeout(connect=options.connect_timeout, read=options.read_timeout,
-                            write=options.read_timeout, pool=options.total_timeout)
+    timeout = httpx.Timeout(
+        connect=options.connect_timeout,
+        read=options.read_timeout,
+        write=options.read_timeout,
+        pool=options.total_timeout,
+    )
     return httpx.AsyncClient(
         transport=transport,
         follow_redirects=False,  # fetch follows them itself, to count and check each hop
         timeout=timeout,
-        headers={"User-Agent": options.user_agent, "Accept": ACCEPT,
-                 "Accept-Encoding": ACCEPT_ENCODING},
+        headers={
+            "User-Agent": options.user_agent,
+            "Accept": ACCEPT,
+            "Accept-Encoding": ACCEPT_ENCODING,
+        },
         trust_env=False,  # an env proxy would bypass the address checks
     )

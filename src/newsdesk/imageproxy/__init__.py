@@ -9,12 +9,22 @@ from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
-__all__ = ["ProxyServerConfig", "create_app", "parse_proxy_server", "serve", "sign_url",
-           "url_builder"]
+__all__ = [
+    "ProxyServerConfig",
+    "create_app",
+    "parse_proxy_server",
+    "serve",
+    "sign_url",
+    "url_builder",
+]
 
 _LAZY = {
-    "ProxyServerConfig": "config", "parse_proxy_server": "config", "create_app": "app",
-    "serve": "server", "sign_url": "links", "url_builder": "links",
+    "ProxyServerConfig": "config",
+    "parse_proxy_server": "config",
+    "create_app": "app",
+    "serve": "server",
+    "sign_url": "links",
+    "url_builder": "links",
 }
 
 if _TYPE_CHECKING:

@@ -17,6 +17,7 @@ from newsdesk.netaddr import IPAddress, why_not_public
 
 __all__ = ["AddressPolicy", "IPAddress", "ip_from_host"]
 
+
 @dataclass(frozen=True)
 class AddressPolicy:
     """Refuses every non-public address unless it falls in ``allow`` (exact family match)."""

@@ -42,28 +42,42 @@ log = logging.getLogger(__name__)
 _MEMO_PATH_MAX = 2048  # longer signed paths are resolved every time, never retained
 
 
-def create_app(config: ProxyServerConfig, *, address_policy: AddressPolicy | None = None,
-               transport: httpx.AsyncBaseTransport | None = None) -> Any:
+def create_app(
+    config: ProxyServerConfig,
+    *,
+    address_policy: AddressPolicy | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Any:
     """The ASGI app. ``address_policy`` defaults to refusing non-public addresses except
     ``allow_networks``; ``transport`` replaces the guarded one (pass a ``guarded_transport``
     to keep the connect-time check, e.g. with a test resolver)."""
     proxy = ImageProxy(config, address_policy=address_policy, transport=transport)
     if config.trusted_proxies or config.base_path != "/":
-        return ForwardedMiddleware(proxy, trusted=config.trusted_proxies,
-                                   base_path=config.base_path)
+        return ForwardedMiddleware(
+            proxy, trusted=config.trusted_proxies, base_path=config.base_path
+        )
     return proxy
 
 
 class ImageProxy:
-    def __init__(self, config: ProxyServerConfig, *, address_policy: AddressPolicy | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        config: ProxyServerConfig,
+        *,
+        address_policy: AddressPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.config = config
         self.policy = address_policy or AddressPolicy.from_cidrs(config.allow_networks)
         self.signer = Signer(config.keys) if config.keys else None
         self.transport = transport or guarded_transport(
-            self.policy, max_connections=config.upstream_connections)
-        self.disk = (DiskCache(config.cache_dir, config.cache_max, fsync=config.cache_fsync)
-                     if config.cache_dir else None)
+            self.policy, max_connections=config.upstream_connections
+        )
+        self.disk = (
+            DiskCache(config.cache_dir, config.cache_max, fsync=config.cache_fsync)
+            if config.cache_dir
+            else None
+        )
         self.hot = HotCache(config.memory_cache_max, config.memory_item_max)
         self.flights: SingleFlight[CacheEntry] = SingleFlight()
         self.metrics = Metrics()
@@ -87,7 +101,9 @@ class ImageProxy:
         # it never awaits, so two first requests cannot both run it.
         c = self.config
         self._client = httpx.AsyncClient(
-            transport=self.transport, follow_redirects=False, trust_env=False,
+            transport=self.transport,
+            follow_redirects=False,
+            trust_env=False,
             timeout=httpx.Timeout(c.read_timeout, connect=c.connect_timeout),
             cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),  # keep none
         )
@@ -113,8 +129,12 @@ class ImageProxy:
                     if self._client is None:
                         self._start()  # loads the disk cache index before serving
                 except OSError as exc:
-                    await send({"type": "lifespan.startup.failed",
-                                "message": f"image cache unusable: {exc}"})
+                    await send(
+                        {
+                            "type": "lifespan.startup.failed",
+                            "message": f"image cache unusable: {exc}",
+                        }
+                    )
                     return
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
@@ -149,21 +169,27 @@ class ImageProxy:
             level = logging.WARNING if refusal.status >= 500 else logging.INFO
             # "client" is the address ForwardedMiddleware settled on (trusted_proxies).
             client = (scope.get("client") or ("", 0))[0]
-            log.log(level, "image refused", extra={"status": refusal.status, "url": str(url),
-                                                   "reason": refusal.reason, "path": path,
-                                                   "client": client})
+            log.log(
+                level,
+                "image refused",
+                extra={
+                    "status": refusal.status,
+                    "url": str(url),
+                    "reason": refusal.reason,
+                    "path": path,
+                    "client": client,
+                },
+            )
             if started:
                 raise  # the body was under way: cutting the connection is all that is left
             await self._refuse(send, refusal, method == "HEAD")
 
-    def _target(self, path: str, query: bytes
-                ) -> tuple[httpx.URL, str, tuple[str, ...] | None]:
+    def _target(self, path: str, query: bytes) -> tuple[httpx.URL, str, tuple[str, ...] | None]:
         """The upstream URL, its cache key, and the hosts its redirects may reach (None:
         any). The prefix form is never memoized: its query is the attacker's to vary."""
         if is_prefix_form(path, query):
             hosts = self.config.allow_hosts
-            url = target_url(path, query, signer=self.signer, allow_hosts=hosts,
-                             policy=self.policy)
+            url = target_url(path, query, signer=self.signer, allow_hosts=hosts, policy=self.policy)
             # Its own key space: a signed fill may have followed a redirect off allow_hosts,
             # and a prefix-form fill must not be coalesced with, or served from, that.
             return url, cache_key("prefix " + str(url)), hosts
@@ -171,13 +197,20 @@ class ImageProxy:
         return (*resolve(path), None)
 
     def _resolve_signed(self, path: str) -> tuple[httpx.URL, str]:
-        url = target_url(path, b"", signer=self.signer, allow_hosts=self.config.allow_hosts,
-                         policy=self.policy)
+        url = target_url(
+            path, b"", signer=self.signer, allow_hosts=self.config.allow_hosts, policy=self.policy
+        )
         return url, cache_key(str(url))
 
-    async def _image(self, send: Any, url: httpx.URL, key: str,
-                     hosts: tuple[str, ...] | None, req: dict[str, str],
-                     head_only: bool) -> int:
+    async def _image(
+        self,
+        send: Any,
+        url: httpx.URL,
+        key: str,
+        hosts: tuple[str, ...] | None,
+        req: dict[str, str],
+        head_only: bool,
+    ) -> int:
         cors = self.config.cors_origin
         if self._client is None:
             self._start()
@@ -187,8 +220,11 @@ class ImageProxy:
             return await delivery.send_hot(send, item, req, head_only, cors)
         if self.disk is None:
             self.metrics.inc("imageproxy_requests_total", result="pass-through")
-            return await self._upstream(delivery.pass_through(
-                send, self.client, url, req, head_only, self.config, self.policy, hosts))
+            return await self._upstream(
+                delivery.pass_through(
+                    send, self.client, url, req, head_only, self.config, self.policy, hosts
+                )
+            )
         for _attempt in range(2):  # twice: the entry may be evicted between lookup and open
             entry = self.disk.get(key)
             if entry is not None:
@@ -200,17 +236,20 @@ class ImageProxy:
                 if item is not None:
                     return await delivery.send_hot(send, item, req, head_only, cors)
             try:
-                return await delivery.send_entry(send, key, entry, self.disk, self.hot, req,
-                                                 head_only, cors)
+                return await delivery.send_entry(
+                    send, key, entry, self.disk, self.hot, req, head_only, cors
+                )
             except FileNotFoundError:
                 continue
         raise Refusal(503, "cache-busy", "the cache is evicting faster than it serves")
 
-    async def _fill(self, url: httpx.URL, key: str,
-                    hosts: tuple[str, ...] | None) -> CacheEntry:
+    async def _fill(self, url: httpx.URL, key: str, hosts: tuple[str, ...] | None) -> CacheEntry:
         assert self.disk is not None
-        return await self._upstream(delivery.fill(self.client, url, key, self.disk, self.hot,
-                                                  self.config, self.policy, hosts))
+        return await self._upstream(
+            delivery.fill(
+                self.client, url, key, self.disk, self.hot, self.config, self.policy, hosts
+            )
+        )
 
     async def _upstream(self, fetch: Awaitable[T]) -> T:
         """Count one upstream fetch, and its failure once (not once per waiting client)."""

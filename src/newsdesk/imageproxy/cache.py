@@ -57,13 +57,20 @@ class CacheEntry:
     def from_record(cls, record: object) -> CacheEntry:
         """From an index file's JSON; raises ValueError when it is not a usable record."""
         if not isinstance(record, dict) or not all(
-                isinstance(record.get(k), str) for k in ("blob", "type", "etag", "lm", "url")):
+            isinstance(record.get(k), str) for k in ("blob", "type", "etag", "lm", "url")
+        ):
             raise ValueError("not an index record")
         size = record.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise ValueError("not an index record")
-        return cls(record["blob"], size, record["type"], record["etag"], record["lm"],
-                   _overhead(record["url"]))
+        return cls(
+            record["blob"],
+            size,
+            record["type"],
+            record["etag"],
+            record["lm"],
+            _overhead(record["url"]),
+        )
 
 
 def _overhead(url: str) -> int:
@@ -183,8 +190,9 @@ class DiskCache:
     def writer(self, keep: int = 0) -> CacheWriter:
         return CacheWriter(self.root / "tmp", keep)
 
-    async def commit(self, key: str, writer: CacheWriter, *, type: str, etag: str, lm: str,
-                     url: str) -> CacheEntry:
+    async def commit(
+        self, key: str, writer: CacheWriter, *, type: str, etag: str, lm: str, url: str
+    ) -> CacheEntry:
         """Move a finished write into place and index it; evicts to stay under the cap."""
         entry = CacheEntry(writer.digest(), writer.size, type, etag, lm, _overhead(url))
         record = {**asdict(entry), "url": url}
@@ -204,8 +212,9 @@ class DiskCache:
         self._evict(keep=key)
         return entry
 
-    def _place(self, key: str, writer: CacheWriter, blob_name: str,
-               record: dict[str, object]) -> None:
+    def _place(
+        self, key: str, writer: CacheWriter, blob_name: str, record: dict[str, object]
+    ) -> None:
         written = writer.finish(self.fsync)
         blob = self.blob_path(blob_name)
         blob.parent.mkdir(exist_ok=True)

@@ -41,11 +41,26 @@ from newsdesk.imageproxy.signing import MIN_KEY_LENGTH
 
 __all__ = ["DEFAULT_USER_AGENT", "ProxyServerConfig", "parse_proxy_server", "parse_size"]
 
-DEFAULT_USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                      "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
-_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "KIB": 1024, "M": 1024**2, "MB": 1024**2,
-          "MIB": 1024**2, "G": 1024**3, "GB": 1024**3, "GIB": 1024**3, "T": 1024**4,
-          "TB": 1024**4, "TIB": 1024**4}
+DEFAULT_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "K": 1024,
+    "KB": 1024,
+    "KIB": 1024,
+    "M": 1024**2,
+    "MB": 1024**2,
+    "MIB": 1024**2,
+    "G": 1024**3,
+    "GB": 1024**3,
+    "GIB": 1024**3,
+    "T": 1024**4,
+    "TB": 1024**4,
+    "TIB": 1024**4,
+}
 
 
 @dataclass(frozen=True)
@@ -84,8 +99,9 @@ def parse_size(value: object, key: str) -> int:
     return int(float(match[1]) * _UNITS[match[2].upper()])
 
 
-def parse_proxy_server(mapping: Mapping[str, Any], *, base_dir: Path,
-                       environ: Mapping[str, str]) -> ProxyServerConfig:
+def parse_proxy_server(
+    mapping: Mapping[str, Any], *, base_dir: Path, environ: Mapping[str, str]
+) -> ProxyServerConfig:
     """Validate the ``proxy_server`` mapping; raise ConfigError naming the offending key."""
     if not isinstance(mapping, Mapping):
         raise ConfigError("proxy_server: expected a mapping")
@@ -115,7 +131,9 @@ def parse_proxy_server(mapping: Mapping[str, Any], *, base_dir: Path,
     if cors is not None and not isinstance(cors, str):
         raise ConfigError("proxy_server.cors_origin: expected a string or null")
     config = ProxyServerConfig(
-        public_url=public_url, listen_host=host, listen_port=port,
+        public_url=public_url,
+        listen_host=host,
+        listen_port=port,
         keys=tuple(_key(k, i, environ) for i, k in enumerate(get.strings("keys"))),
         allow_hosts=tuple(h.lower() for h in get.strings("allow_hosts")),
         referers=get.referers(),
@@ -132,15 +150,16 @@ def parse_proxy_server(mapping: Mapping[str, Any], *, base_dir: Path,
         read_timeout=get.number("read_timeout", 10.0, float),
         total_timeout=get.number("total_timeout", 30.0, float),
         base_path="/" + base_path.strip("/") + ("/" if base_path.strip("/") else ""),
-        trusted_proxies=tuple(_cidr(c, "trusted_proxies")
-                              for c in get.strings("trusted_proxies")),
+        trusted_proxies=tuple(_cidr(c, "trusted_proxies") for c in get.strings("trusted_proxies")),
         svg=svg,  # type: ignore[arg-type]
         cors_origin=cors,
         user_agent=get.string("user_agent") or DEFAULT_USER_AGENT,
     )
     if config.cache_dir and config.max_bytes > config.cache_max:
-        raise ConfigError("proxy_server.max_bytes: larger than cache_max, so the largest "
-                          "allowed image could never be cached")
+        raise ConfigError(
+            "proxy_server.max_bytes: larger than cache_max, so the largest "
+            "allowed image could never be cached"
+        )
     return config
 
 
@@ -164,15 +183,20 @@ class _Getter:
 
     def number(self, key: str, default: Any, kind: type) -> Any:
         value = self.m.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
-                kind is int and not isinstance(value, int)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or value < 0
+            or (kind is int and not isinstance(value, int))
+        ):
             raise ConfigError(f"proxy_server.{key}: expected a non-negative {kind.__name__}")
         return kind(value)
 
     def referers(self) -> tuple[tuple[str, str], ...]:
         value = self.m.get("referers") or {}
         if not isinstance(value, Mapping) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
             raise ConfigError("proxy_server.referers: expected a mapping of host -> referer")
         return tuple((k.lower(), v) for k, v in value.items())
 
@@ -191,8 +215,9 @@ def _key(value: str, index: int, environ: Mapping[str, str]) -> bytes:
             raise ConfigError(f"proxy_server.keys[{index}]: environment variable {name} is not set")
         value = environ[name]
     if len(value.encode()) < MIN_KEY_LENGTH:
-        raise ConfigError(f"proxy_server.keys[{index}]: a key needs at least "
-                          f"{MIN_KEY_LENGTH} characters")
+        raise ConfigError(
+            f"proxy_server.keys[{index}]: a key needs at least {MIN_KEY_LENGTH} characters"
+        )
     return value.encode("utf-8")
 
 

@@ -28,9 +28,16 @@ __all__ = ["fill", "pass_through", "send_entry", "send_hot"]
 _CHUNK = 256 * 1024  # fewer thread hops per file; still bounded per connection
 
 
-async def fill(client: httpx.AsyncClient, url: httpx.URL, key: str, disk: DiskCache,
-               hot: HotCache, config: ProxyServerConfig, policy: AddressPolicy,
-               allow_hosts: tuple[str, ...] | None = None) -> CacheEntry:
+async def fill(
+    client: httpx.AsyncClient,
+    url: httpx.URL,
+    key: str,
+    disk: DiskCache,
+    hot: HotCache,
+    config: ProxyServerConfig,
+    policy: AddressPolicy,
+    allow_hosts: tuple[str, ...] | None = None,
+) -> CacheEntry:
     async with open_upstream(client, url, config, policy, allow_hosts=allow_hosts) as upstream:
         if upstream.status != 200:
             raise Refusal(502, "upstream-status", f"upstream answered {upstream.status}")
@@ -43,26 +50,42 @@ async def fill(client: httpx.AsyncClient, url: httpx.URL, key: str, disk: DiskCa
             raise
         # Upstream validators are kept; without an ETag the content hash makes a strong one.
         etag = upstream.headers.get("etag") or f'"{writer.digest()[:32]}"'
-        entry = await disk.commit(key, writer, type=upstream.content_type, etag=etag,
-                                  lm=upstream.headers.get("last-modified", ""), url=str(url))
+        entry = await disk.commit(
+            key,
+            writer,
+            type=upstream.content_type,
+            etag=etag,
+            lm=upstream.headers.get("last-modified", ""),
+            url=str(url),
+        )
         body = writer.kept
         if body is not None:
-            headers = image_headers(entry.type, entry.size, entry.etag, entry.lm,
-                                    config.cors_origin)
+            headers = image_headers(
+                entry.type, entry.size, entry.etag, entry.lm, config.cors_origin
+            )
             hot.put(key, HotItem(body, headers, entry.etag, entry.lm))
         return entry
 
 
-async def send_hot(send: Any, item: HotItem, req: dict[str, str], head_only: bool,
-                   cors: str | None) -> int:
+async def send_hot(
+    send: Any, item: HotItem, req: dict[str, str], head_only: bool, cors: str | None
+) -> int:
     if is_not_modified(req, item.etag, item.lm):
         return await _not_modified(send, item.etag, item.lm, cors)
     await send_whole(send, 200, item.headers, item.body, head_only=head_only)
     return 0 if head_only else len(item.body)
 
 
-async def send_entry(send: Any, key: str, entry: CacheEntry, disk: DiskCache, hot: HotCache,
-                     req: dict[str, str], head_only: bool, cors: str | None) -> int:
+async def send_entry(
+    send: Any,
+    key: str,
+    entry: CacheEntry,
+    disk: DiskCache,
+    hot: HotCache,
+    req: dict[str, str],
+    head_only: bool,
+    cors: str | None,
+) -> int:
     """Serve a disk entry; raises FileNotFoundError (before sending) if it was evicted."""
     if is_not_modified(req, entry.etag, entry.lm):
         return await _not_modified(send, entry.etag, entry.lm, cors)
@@ -83,18 +106,25 @@ async def send_entry(send: Any, key: str, entry: CacheEntry, disk: DiskCache, ho
         return sent
 
 
-async def pass_through(send: Any, client: httpx.AsyncClient, url: httpx.URL,
-                       req: dict[str, str], head_only: bool, config: ProxyServerConfig,
-                       policy: AddressPolicy, allow_hosts: tuple[str, ...] | None = None) -> int:
+async def pass_through(
+    send: Any,
+    client: httpx.AsyncClient,
+    url: httpx.URL,
+    req: dict[str, str],
+    head_only: bool,
+    config: ProxyServerConfig,
+    policy: AddressPolicy,
+    allow_hosts: tuple[str, ...] | None = None,
+) -> int:
     forward = {k: v for k in FORWARDED_HEADERS if (v := req.get(k.lower()))}
-    async with open_upstream(client, url, config, policy, forward,
-                             allow_hosts=allow_hosts) as upstream:
+    async with open_upstream(
+        client, url, config, policy, forward, allow_hosts=allow_hosts
+    ) as upstream:
         etag, lm = upstream.headers.get("etag", ""), upstream.headers.get("last-modified", "")
         if upstream.status == 304:
             return await _not_modified(send, etag, lm, config.cors_origin)
         headers = image_headers(upstream.content_type, None, etag, lm, config.cors_origin)
-        await send({"type": "http.response.start", "status": upstream.status,
-                    "headers": headers})
+        await send({"type": "http.response.start", "status": upstream.status, "headers": headers})
         sent = 0
         if not head_only:  # a failure from here on can only cut the response short
             async for chunk in upstream.body():

@@ -34,8 +34,9 @@ class ForwardedMiddleware:
         scope = dict(scope)
         client = scope.get("client")
         if client and self.trusted and self._is_trusted(client[0]):
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                       for k, v in scope["headers"]}
+            headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
+            }
             hops = [h.strip() for h in headers.get("x-forwarded-for", "").split(",") if h.strip()]
             while hops and self._is_trusted(hops[-1]):
                 hops.pop()
@@ -49,12 +50,17 @@ class ForwardedMiddleware:
             if path != self.base and not path.startswith(self.base + "/"):
                 await _not_found(send)
                 return
-            scope["path"] = path[len(self.base):] or "/"
+            scope["path"] = path[len(self.base) :] or "/"
             scope["root_path"] = scope.get("root_path", "") + self.base
         await self.app(scope, receive, send)
 
 
 async def _not_found(send: Any) -> None:
-    await send({"type": "http.response.start", "status": 404,
-                "headers": [(b"content-type", b"text/plain"), (b"content-length", b"9")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 404,
+            "headers": [(b"content-type", b"text/plain"), (b"content-length", b"9")],
+        }
+    )
     await send({"type": "http.response.body", "body": b"not found"})

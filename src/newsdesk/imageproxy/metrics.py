@@ -33,8 +33,10 @@ class Metrics:
             lines += [f"# HELP {name} {help_text}", f"# TYPE {name} counter"]
             rows = sorted((_labels(t), v) for (n, t), v in self.counts.items() if n == name)
             lines += [f"{name}{{{t}}} {v}" if t else f"{name} {v}" for t, v in rows]
-            if not rows and name in ("imageproxy_bytes_served_total",
-                                     "imageproxy_upstream_requests_total"):
+            if not rows and name in (
+                "imageproxy_bytes_served_total",
+                "imageproxy_upstream_requests_total",
+            ):
                 lines.append(f"{name} 0")
         for name, value in sorted(self.gauges.items()):
             lines += [f"# TYPE {name} gauge", f"{name} {value:g}"]

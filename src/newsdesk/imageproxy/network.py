@@ -46,8 +46,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None,
-        local_address: str | None = None, socket_options: Iterable[Any] | None = None,
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         literal = ip_from_host(host)
         try:
@@ -67,24 +71,26 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         error: Exception | None = None
         for ip in addresses:  # connect to the checked IP itself, never re-resolve the name
             try:
-                return await self._inner.connect_tcp(str(ip), port, timeout, local_address,
-                                                     socket_options)
+                return await self._inner.connect_tcp(
+                    str(ip), port, timeout, local_address, socket_options
+                )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         assert error is not None
         raise error
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[Any] | None = None
-                                  ) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
         raise httpcore.ConnectError("unix sockets are never proxied")
 
     async def sleep(self, seconds: float) -> None:
         await anyio.sleep(seconds)
 
 
-def guarded_transport(policy: AddressPolicy, *, resolver: Resolver = system_resolver,
-                      max_connections: int = 32) -> httpx.AsyncHTTPTransport:
+def guarded_transport(
+    policy: AddressPolicy, *, resolver: Resolver = system_resolver, max_connections: int = 32
+) -> httpx.AsyncHTTPTransport:
     """An ``AsyncHTTPTransport`` whose every connection goes through ``GuardedBackend``."""
     # One SSL context (loading the CA bundle costs ~15 ms) for the transport and its pool.
     ssl_context = httpx.create_ssl_context(trust_env=False)

@@ -20,18 +20,27 @@ _BASE_CSP = "default-src 'none'"
 
 
 def _common(cors_origin: str | None, csp: str) -> list[tuple[bytes, bytes]]:
-    headers = [(b"x-content-type-options", b"nosniff"),
-               (b"content-security-policy", csp.encode())]
+    headers = [(b"x-content-type-options", b"nosniff"), (b"content-security-policy", csp.encode())]
     if cors_origin:
         headers.append((b"access-control-allow-origin", cors_origin.encode("latin-1")))
     return headers
 
 
-def image_headers(content_type: str, length: int | None, etag: str, lm: str,
-                  cors_origin: str | None, *, cache: str = IMMUTABLE) -> list[tuple[bytes, bytes]]:
+def image_headers(
+    content_type: str,
+    length: int | None,
+    etag: str,
+    lm: str,
+    cors_origin: str | None,
+    *,
+    cache: str = IMMUTABLE,
+) -> list[tuple[bytes, bytes]]:
     csp = SVG_CSP if content_type == "image/svg+xml" else _BASE_CSP
-    headers = [(b"content-type", content_type.encode()), (b"cache-control", cache.encode()),
-               *_common(cors_origin, csp)]
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"cache-control", cache.encode()),
+        *_common(cors_origin, csp),
+    ]
     if length is not None:
         headers.append((b"content-length", str(length).encode()))
     if etag:
@@ -41,10 +50,15 @@ def image_headers(content_type: str, length: int | None, etag: str, lm: str,
     return headers
 
 
-def plain_headers(length: int, cors_origin: str | None,
-                  cache: str = ERROR_CACHE) -> list[tuple[bytes, bytes]]:
-    return [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", cache.encode()),
-            (b"content-length", str(length).encode()), *_common(cors_origin, _BASE_CSP)]
+def plain_headers(
+    length: int, cors_origin: str | None, cache: str = ERROR_CACHE
+) -> list[tuple[bytes, bytes]]:
+    return [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"cache-control", cache.encode()),
+        (b"content-length", str(length).encode()),
+        *_common(cors_origin, _BASE_CSP),
+    ]
 
 
 def is_not_modified(request_headers: dict[str, str], etag: str, lm: str) -> bool:
@@ -54,8 +68,10 @@ def is_not_modified(request_headers: dict[str, str], etag: str, lm: str) -> bool
         if not etag:
             return False
         mine = etag.removeprefix("W/")
-        return any(tag.strip() in ("*", mine) or tag.strip().removeprefix("W/") == mine
-                   for tag in inm.split(","))
+        return any(
+            tag.strip() in ("*", mine) or tag.strip().removeprefix("W/") == mine
+            for tag in inm.split(",")
+        )
     ims = request_headers.get("if-modified-since")
     if ims and lm:
         try:
@@ -65,7 +81,13 @@ def is_not_modified(request_headers: dict[str, str], etag: str, lm: str) -> bool
     return False
 
 
-async def send_whole(send: Any, status: int, headers: list[tuple[bytes, bytes]],
-                     body: bytes, *, head_only: bool = False) -> None:
+async def send_whole(
+    send: Any,
+    status: int,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    *,
+    head_only: bool = False,
+) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head_only else body})

@@ -12,9 +12,13 @@ __all__ = ["serve", "uvicorn_config"]
 
 def uvicorn_config(config: ProxyServerConfig, **overrides: object) -> uvicorn.Config:
     options: dict[str, object] = {
-        "host": config.listen_host, "port": config.listen_port, "lifespan": "on",
+        "host": config.listen_host,
+        "port": config.listen_port,
+        "lifespan": "on",
         # ForwardedMiddleware alone decides whom to trust; uvicorn's own copy stays off.
-        "proxy_headers": False, "server_header": False, "access_log": False,
+        "proxy_headers": False,
+        "server_header": False,
+        "access_log": False,
         "log_config": None,  # cli.py configures logging
     }
     options.update(overrides)

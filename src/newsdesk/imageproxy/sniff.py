@@ -25,8 +25,13 @@ _MAGIC: tuple[tuple[bytes, int, str], ...] = (  # (signature, offset, type)
     (b"II*\x00", 0, "image/tiff"),
     (b"MM\x00*", 0, "image/tiff"),
 )
-_FTYP = {b"avif": "image/avif", b"avis": "image/avif", b"heic": "image/heic",
-         b"heix": "image/heic", b"mif1": "image/heif"}
+_FTYP = {
+    b"avif": "image/avif",
+    b"avis": "image/avif",
+    b"heic": "image/heic",
+    b"heix": "image/heic",
+    b"mif1": "image/heif",
+}
 _SVG = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]",
     re.IGNORECASE | re.DOTALL,
@@ -37,7 +42,7 @@ _OPAQUE = {"", "application/octet-stream", "binary/octet-stream"}
 def sniff(head: bytes) -> str | None:
     """The image type ``head`` (the first SNIFF_BYTES of a body) starts with, or None."""
     for magic, offset, kind in _MAGIC:
-        if head[offset:offset + len(magic)] == magic:
+        if head[offset : offset + len(magic)] == magic:
             return kind
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"

@@ -31,8 +31,14 @@ def is_prefix_form(path: str, query: bytes) -> bool:
     return path == "/" and bool(query)
 
 
-def target_url(path: str, query: bytes, *, signer: Signer | None,
-               allow_hosts: tuple[str, ...], policy: AddressPolicy) -> httpx.URL:
+def target_url(
+    path: str,
+    query: bytes,
+    *,
+    signer: Signer | None,
+    allow_hosts: tuple[str, ...],
+    policy: AddressPolicy,
+) -> httpx.URL:
     if is_prefix_form(path, query):
         try:
             raw = query.decode("utf-8")
@@ -84,8 +90,12 @@ def check_url(raw: str, policy: AddressPolicy) -> httpx.URL:
     except (httpx.InvalidURL, ValueError):
         raise Refusal(400, "bad-url", "the URL cannot be parsed") from None
     # httpx sends the request, so its reading must agree with the checks above.
-    if (url.scheme not in ("http", "https") or url.userinfo or not host
-            or (ip is None and ip_from_host(host) is not None)):
+    if (
+        url.scheme not in ("http", "https")
+        or url.userinfo
+        or not host
+        or (ip is None and ip_from_host(host) is not None)
+    ):
         raise Refusal(400, "bad-url", "the URL parses ambiguously")
     return url
 
@@ -94,7 +104,9 @@ def _plain_name(hostname: str) -> bool:
     labels = hostname.removesuffix(".").split(".")
     return all(labels) and all(
         c in _NAME_ASCII or (not c.isascii() and unicodedata.category(c)[0] in "LMN")
-        for label in labels for c in label)
+        for label in labels
+        for c in label
+    )
 
 
 def _with_host(parts: SplitResult, ip: str) -> str:

@@ -60,9 +60,15 @@ class Upstream:
 
 
 @asynccontextmanager
-async def open_upstream(client: httpx.AsyncClient, url: httpx.URL, config: ProxyServerConfig,
-                        policy: AddressPolicy, forward: Mapping[str, str] | None = None, *,
-                        allow_hosts: tuple[str, ...] | None = None) -> AsyncIterator[Upstream]:
+async def open_upstream(
+    client: httpx.AsyncClient,
+    url: httpx.URL,
+    config: ProxyServerConfig,
+    policy: AddressPolicy,
+    forward: Mapping[str, str] | None = None,
+    *,
+    allow_hosts: tuple[str, ...] | None = None,
+) -> AsyncIterator[Upstream]:
     """Fetch ``url``; ``forward`` holds client headers already cut to FORWARDED_HEADERS.
     ``allow_hosts`` (the prefix form's list) is required of every redirect hop's host."""
     deadline = anyio.current_time() + config.total_timeout
@@ -79,9 +85,14 @@ async def open_upstream(client: httpx.AsyncClient, url: httpx.URL, config: Proxy
             await response.aclose()
 
 
-async def _follow(client: httpx.AsyncClient, url: httpx.URL, config: ProxyServerConfig,
-                  policy: AddressPolicy, forward: Mapping[str, str],
-                  allow_hosts: tuple[str, ...] | None) -> httpx.Response:
+async def _follow(
+    client: httpx.AsyncClient,
+    url: httpx.URL,
+    config: ProxyServerConfig,
+    policy: AddressPolicy,
+    forward: Mapping[str, str],
+    allow_hosts: tuple[str, ...] | None,
+) -> httpx.Response:
     for _hop in range(config.max_redirects + 1):
         headers = {"User-Agent": config.user_agent, "Accept": IMAGE_ACCEPT, **forward}
         referer = referer_for(url.host, config.referers)
@@ -100,11 +111,15 @@ async def _follow(client: httpx.AsyncClient, url: httpx.URL, config: ProxyServer
     raise Refusal(502, "too-many-redirects", f"more than {config.max_redirects} redirects")
 
 
-async def _checked(response: httpx.Response, config: ProxyServerConfig,
-                   deadline: float) -> Upstream:
+async def _checked(
+    response: httpx.Response, config: ProxyServerConfig, deadline: float
+) -> Upstream:
     status = response.status_code
-    keep = {k: v for k in ("etag", "last-modified")
-            if (v := response.headers.get(k)) and v.isascii() and v.isprintable()}
+    keep = {
+        k: v
+        for k in ("etag", "last-modified")
+        if (v := response.headers.get(k)) and v.isascii() and v.isprintable()
+    }
     if status == 304:
         return Upstream(304, "", keep, b"", _empty(), 0, deadline)
     if status in (404, 410):

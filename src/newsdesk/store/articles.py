@@ -45,9 +45,20 @@ _KEY = (articles.c.feed_key, articles.c.article_id)
 _LIGHT = tuple(
     articles.c[name]
     for name in (
-        "feed_key", "article_id", "group_name", "source_name", "channel_name", "title", "link",
-        "author", "published", "published_offset_minutes", "head_image", "content_hash",
-        "extra", "first_seen",
+        "feed_key",
+        "article_id",
+        "group_name",
+        "source_name",
+        "channel_name",
+        "title",
+        "link",
+        "author",
+        "published",
+        "published_offset_minutes",
+        "head_image",
+        "content_hash",
+        "extra",
+        "first_seen",
     )
 )
 _FULL = (*_LIGHT, articles.c.html)
@@ -58,8 +69,7 @@ _UNPROCESSED = frozenset({"published", "first_seen"})
 
 def _listing(columns: tuple[sa.Column[Any], ...]) -> tuple[sa.ColumnElement[Any], ...]:
     return tuple(
-        sa.type_coerce(c, sa.String).label(c.name) if c.name in _UNPROCESSED else c
-        for c in columns
+        sa.type_coerce(c, sa.String).label(c.name) if c.name in _UNPROCESSED else c for c in columns
     )
 
 
@@ -68,6 +78,8 @@ def _aware(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 _CONTENT = (
     "group_name",
     "source_name",
@@ -127,8 +139,23 @@ def from_row(row: Sequence[Any]) -> Article:
 
     Unpacked by position: twice as fast as by name, which counts at 50,000 rows.
     """
-    (feed_key, article_id, group, source, channel, title, link, author, published,
-     offset, head_image, content_hash, extra, first_seen, *html) = row
+    (
+        feed_key,
+        article_id,
+        group,
+        source,
+        channel,
+        title,
+        link,
+        author,
+        published,
+        offset,
+        head_image,
+        content_hash,
+        extra,
+        first_seen,
+        *html,
+    ) = row
     if not isinstance(published, datetime) or published.tzinfo is None:  # see _listing
         published = _aware(published)
         first_seen = _aware(first_seen)
@@ -228,8 +255,11 @@ def get_light(conn: Connection, feed_key: str, ids: Sequence[str]) -> dict[str, 
     """The stored articles of the feed among ``ids``, without their html."""
     found: dict[str, Article] = {}
     for part in chunks(ids):
-        rows = conn.execute(sa.select(*_LIGHT).where(
-            articles.c.feed_key == feed_key, articles.c.article_id.in_(part)))
+        rows = conn.execute(
+            sa.select(*_LIGHT).where(
+                articles.c.feed_key == feed_key, articles.c.article_id.in_(part)
+            )
+        )
         found.update((row.article_id, from_row(row)) for row in rows)
     return found
 

@@ -168,8 +168,9 @@ def record_failure(
     return _update(conn, key, **values)
 
 
-def record_not_modified(conn: Connection, key: str, *, now: datetime,
-                        validators: dict[str, str] | None = None) -> FeedState:
+def record_not_modified(
+    conn: Connection, key: str, *, now: datetime, validators: dict[str, str] | None = None
+) -> FeedState:
     return _update(
         conn,
         key,

@@ -154,13 +154,15 @@ class Store:
         with self._write(f"record a failure of feed {key}") as conn:
             return feeds.record_failure(conn, key, status=status, error=error, now=when)
 
-    def record_not_modified(self, key: str, *, now: datetime, etag: str | None = None,
-                            last_modified: str | None = None) -> FeedState:
+    def record_not_modified(
+        self, key: str, *, now: datetime, etag: str | None = None, last_modified: str | None = None
+    ) -> FeedState:
         """A 304: a success; the error streak resets. A 304 may refresh the validators
         (RFC 9110): those given replace the stored ones, None keeps them."""
         when = to_utc(now, "now")
-        validators = {k: v for k, v in (("etag", etag), ("last_modified", last_modified))
-                      if v is not None}
+        validators = {
+            k: v for k, v in (("etag", etag), ("last_modified", last_modified)) if v is not None
+        }
         with self._write(f"record feed {key} as not modified") as conn:
             return feeds.record_not_modified(conn, key, now=when, validators=validators)
 

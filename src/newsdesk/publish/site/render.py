@@ -21,6 +21,7 @@ from .theme import Theme
 
 __all__ = ["Renderer"]
 
+
 class Renderer:
     """Holds the compiled templates and the values every page shares."""
 
