@@ -9,7 +9,7 @@ xml      -> lxml in recover mode, for unclosed documents
 from __future__ import annotations
 
 from newsdesk.errors import ParseError
-from newsdesk.parse.entities import needs_entity_pass, repair_references
+from newsdesk.parse.entities import escape_bare_less_than, needs_entity_pass, repair_references
 from newsdesk.parse.fields import Notes
 from newsdesk.parse.mojibake import repair_double_utf8
 from newsdesk.parse.prolog import looks_like_html, split_prolog
@@ -39,7 +39,12 @@ def read_document(data: bytes, url: str, notes: Notes) -> tuple[Element, bool]:
     body, repaired = repair_double_utf8(body)
     if repaired:
         notes.add(repaired)
-    root, errors = parse_xml(body, url)
-    for message in errors:
+    result = parse_xml(body, url)
+    if result.bare_less_than:  # rare: pay for a second parse only then
+        escaped, count = escape_bare_less_than(body)
+        if count:
+            notes.add(f"{count} bare '<' kept as text")
+            body, result = escaped, parse_xml(escaped, url)
+    for message in result.repairs:
         notes.add(message)
-    return root, b"xml:base" in body
+    return result.root, b"xml:base" in body

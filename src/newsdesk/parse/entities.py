@@ -15,14 +15,16 @@ five entity references is rewritten, the way an HTML reader would read it:
 
 Characters are written as UTF-8 except the five that are markup (``& < > " '``) and
 white space that attribute normalisation would change, which stay numeric references.
+A ``<`` that cannot start markup (``1 < 2``) is escaped too, when the parser complains.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.entities import html5
 
-__all__ = ["needs_entity_pass", "repair_references"]
+__all__ = ["escape_bare_less_than", "needs_entity_pass", "repair_references"]
 
 _XML_NAMED = rb"&(?!(?:amp|lt|gt|quot|apos);)"
 _NEEDS_PASS = re.compile(_XML_NAMED)
@@ -30,6 +32,7 @@ _REFERENCE = re.compile(
     _XML_NAMED
     + rb"(?:#(?:([0-9]{1,8})|([xX])([0-9a-fA-F]{1,8}));?|([A-Za-z][A-Za-z0-9]{0,31})(;?))?"
 )
+_BARE_LESS_THAN = re.compile(rb"<(?![A-Za-z_:/?!])")
 _VERBATIM_START = re.compile(rb"<!(?:\[CDATA\[|--)")  # CDATA and comments keep their text
 _KEEP_AS_REFERENCE = frozenset({0x9, 0xA, 0xD, 0x22, 0x26, 0x27, 0x3C, 0x3E})
 _REPLACEMENT = "\ufffd".encode()
@@ -130,24 +133,46 @@ def repair_references(
 ) -> tuple[bytes, list[str]]:
     """``data`` with every ``&`` outside CDATA and comments well-formed; and what was done."""
     rewrite = _Pass(declared or {}, budget=max(len(data), 1 << 16))
+    return _outside_verbatim(data, lambda text: _REFERENCE.sub(rewrite, text)), rewrite.warnings()
+
+
+def escape_bare_less_than(data: bytes) -> tuple[bytes, int]:
+    """``<`` that cannot start markup (``a < b``, ``I <3 it``) written as ``&lt;``.
+
+    Run only when the parser complained of an invalid element name: scanning every ``<``
+    of every feed would cost more than the whole mapping.
+    """
+    count = 0
+
+    def escape(text: bytes) -> bytes:
+        nonlocal count
+        fixed, n = _BARE_LESS_THAN.subn(b"&lt;", text)
+        count += n
+        return fixed
+
+    return _outside_verbatim(data, escape), count
+
+
+def _outside_verbatim(data: bytes, rewrite: Callable[[bytes], bytes]) -> bytes:
+    """``rewrite`` applied to everything but CDATA sections and comments."""
     parts: list[bytes] = []
     pos = 0
-    # Skipping sections with find() is ~5x faster than one regex alternating them with entities.
+    # Skipping sections with find() is ~5x faster than one regex alternating them with text.
     while True:
         opener = _VERBATIM_START.search(data, pos)
         if opener is None:
-            parts.append(_REFERENCE.sub(rewrite, data[pos:]))
+            parts.append(rewrite(data[pos:]))
             break
         start = opener.start()
         closer = b"]]>" if opener.group() == b"<![CDATA[" else b"-->"
         end = data.find(closer, opener.end())
         if end < 0:
-            parts.append(_REFERENCE.sub(rewrite, data[pos:]))
+            parts.append(rewrite(data[pos:]))
             break
-        parts.append(_REFERENCE.sub(rewrite, data[pos:start]))
+        parts.append(rewrite(data[pos:start]))
         parts.append(data[start : end + 3])
         pos = end + 3
-    return b"".join(parts), rewrite.warnings()
+    return b"".join(parts)
 
 
 def _names(names: set[str]) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from copy import deepcopy
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -22,6 +23,7 @@ from newsdesk.errors import ParseError
 
 __all__ = [
     "Element",
+    "XmlResult",
     "inner_markup",
     "local_name",
     "parse_xml",
@@ -50,8 +52,14 @@ def _parser() -> etree.XMLParser:
     )
 
 
-def parse_xml(data: bytes, url: str) -> tuple[Element, list[str]]:
-    """Parse prepared UTF-8 bytes (root element first); returns the root and the repairs."""
+class XmlResult(NamedTuple):
+    root: Element
+    repairs: list[str]  # what recover mode had to do, for the feed's warnings
+    bare_less_than: bool  # it met a "<" that starts no element (``a < b``): text was lost
+
+
+def parse_xml(data: bytes, url: str) -> XmlResult:
+    """Parse prepared UTF-8 bytes (root element first)."""
     parser = _parser()
     try:
         root = etree.fromstring(data, parser, base_url=url)
@@ -64,7 +72,8 @@ def parse_xml(data: bytes, url: str) -> tuple[Element, list[str]]:
             raise ParseError(f"not a feed: no XML element at line 1, starts with {head!r}")
         raise ParseError(_describe(parser.error_log, "XML error"))
     warnings = [_describe(parser.error_log, "XML repaired")] if errors else []
-    return root, warnings
+    bare = any("invalid element name" in e.message for e in errors)
+    return XmlResult(root, warnings, bare)
 
 
 def _describe(log: etree._ListErrorLog, prefix: str) -> str:
