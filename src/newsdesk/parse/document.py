@@ -13,7 +13,7 @@ from newsdesk.parse.entities import escape_bare_less_than, needs_entity_pass, re
 from newsdesk.parse.fields import Notes
 from newsdesk.parse.mojibake import repair_double_utf8
 from newsdesk.parse.prolog import looks_like_html, split_prolog
-from newsdesk.parse.xml import Element, parse_xml
+from newsdesk.parse.xml import Element, parse_xml, uses_xml_base
 
 __all__ = ["read_document"]
 
@@ -47,4 +47,4 @@ def read_document(data: bytes, url: str, notes: Notes) -> tuple[Element, bool]:
             body, result = escaped, parse_xml(escaped, url)
     for message in result.repairs:
         notes.add(message)
-    return result.root, b"xml:base" in body
+    return result.root, uses_xml_base(result.root)

@@ -26,11 +26,19 @@ from html.entities import html5
 
 __all__ = ["escape_bare_less_than", "needs_entity_pass", "repair_references"]
 
-_XML_NAMED = rb"&(?!(?:amp|lt|gt|quot|apos);)"
-_NEEDS_PASS = re.compile(_XML_NAMED)
+# References XML reads as they are, skipped without a callback: the five named ones, and
+# numeric ones for tab/LF/CR, 32–127 and 256–49999 (CJK included). The rest — C1 and
+# Latin-1 codes (Windows-1252, mojibake), invalid and rarer ones — go through _Pass.
+_FINE = (
+    rb"&(?!(?:amp|lt|gt|quot|apos"
+    rb"|#(?:9|10|13|3[2-9]|[4-9][0-9]|1[01][0-9]|12[0-7]|2[6-9][0-9]|25[6-9]|[3-9][0-9]{2}"
+    rb"|[1-9][0-9]{3}|[1-4][0-9]{4})"
+    rb"|#x(?:[9aAdD]|[2-7][0-9a-fA-F]|[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-cA-C][0-9a-fA-F]{3})"
+    rb");)"
+)
+_NEEDS_PASS = re.compile(_FINE)
 _REFERENCE = re.compile(
-    _XML_NAMED
-    + rb"(?:#(?:([0-9]{1,8})|([xX])([0-9a-fA-F]{1,8}));?|([A-Za-z][A-Za-z0-9]{0,31})(;?))?"
+    _FINE + rb"(?:#(?:([0-9]{1,8})|([xX])([0-9a-fA-F]{1,8}));?|([A-Za-z][A-Za-z0-9]{0,31})(;?))?"
 )
 _BARE_LESS_THAN = re.compile(rb"<(?![A-Za-z_:/?!])")
 _VERBATIM_START = re.compile(rb"<!(?:\[CDATA\[|--)")  # CDATA and comments keep their text

@@ -40,20 +40,6 @@ def absolute(el: Element, href: str | None, url: str) -> str | None:
     return resolve(el.base or url, href)
 
 
-class _Best:
-    """The best-ranked non-empty value offered so far."""
-
-    __slots__ = ("rank", "value")
-
-    def __init__(self) -> None:
-        self.rank = 99
-        self.value: str | None = None
-
-    def offer(self, rank: int, value: str | None) -> None:
-        if rank < self.rank and value is not None and value.strip():
-            self.rank, self.value = rank, value
-
-
 class EntryFields:
     """What one item says, gathered by ``read``; ``build`` makes the Entry."""
 
@@ -64,11 +50,7 @@ class EntryFields:
         self.guid: str | None = None
         self.guid_is_link = False
         self.orig_link: str | None = None
-        self.link = _Best()
-        self.title = _Best()
-        self.author = _Best()
-        self.image = _Best()
-        self.summary = _Best()
+        self.best: dict[str, tuple[int, str]] = {}  # field -> (rank, value); see offer()
         self.bodies: list[str] = []
         self.published: list[tuple[int, str]] = []
         self.updated: list[tuple[int, str]] = []
@@ -89,6 +71,17 @@ class EntryFields:
 
     # -- helpers for the handlers ------------------------------------------------------
 
+    def offer(self, name: str, rank: int, value: str | None) -> None:
+        """Keep ``value`` for field ``name`` if it ranks better than what is there."""
+        if value is not None and value.strip():
+            current = self.best.get(name)
+            if current is None or rank < current[0]:
+                self.best[name] = (rank, value)
+
+    def value(self, name: str) -> str | None:
+        found = self.best.get(name)
+        return found[1] if found is not None else None
+
     def absolute(self, el: Element, href: str | None) -> str | None:
         return absolute(el, href, self.url)
 
@@ -97,7 +90,7 @@ class EntryFields:
             return
         self.bodies.append(html)
         if summary_rank is not None:
-            self.summary.offer(summary_rank, html)
+            self.offer("summary", summary_rank, html)
 
     def date(self, published: int | None, updated: int | None, el: Element) -> None:
         text = text_of(el)
@@ -109,7 +102,7 @@ class EntryFields:
     # -- the entry ---------------------------------------------------------------------
 
     def build(self, notes: Notes) -> Entry:
-        link = self.orig_link or self.link.value
+        link = self.orig_link or self.value("link")
         if link is None and self.guid_is_link and self.guid and self.guid.startswith(_WEB):
             link = self.guid
         # The richest body is what a reader shows; on a tie the first (full content) wins.
@@ -117,20 +110,22 @@ class EntryFields:
         return Entry(
             guid=self.guid,
             link=link,
-            title=(self.title.value or "").strip(),
+            title=(self.value("title") or "").strip(),
             content_html=content,
-            summary_html=self.summary.value,
+            summary_html=self.value("summary"),
             published=_first_date(self.published, notes),
             updated=_first_date(self.updated, notes),
-            author=clean(self.author.value),
+            author=clean(self.value("author")),
             categories=tuple(self.categories),
             enclosures=tuple(self.enclosures),
-            thumbnail=self.image.value,
+            thumbnail=self.value("image"),
         )
 
 
 def _first_date(candidates: list[tuple[int, str]], notes: Notes) -> datetime | None:
-    for _, text in sorted(candidates, key=lambda pair: pair[0]):
+    if len(candidates) > 1:
+        candidates = sorted(candidates, key=lambda pair: pair[0])
+    for _, text in candidates:
         parsed = notes.date(text)
         if parsed is not None:
             return parsed
@@ -143,16 +138,16 @@ Handler = Callable[[EntryFields, Element], None]
 
 
 def _title(rank: int) -> Handler:
-    return lambda f, el: f.title.offer(rank, visible_text(el))
+    return lambda f, el: f.offer("title", rank, visible_text(el))
 
 
 def _atom_title(f: EntryFields, el: Element) -> None:
-    f.title.offer(0, title_of_construct(el))
+    f.offer("title", 0, title_of_construct(el))
 
 
 def _link(f: EntryFields, el: Element) -> None:
     href = clean(text_of(el)) or attr(el, "href")  # <link href="…"/> too
-    f.link.offer(0, f.absolute(el, href))
+    f.offer("link", 0, f.absolute(el, href))
 
 
 def _atom_link(f: EntryFields, el: Element) -> None:
@@ -162,12 +157,13 @@ def _atom_link(f: EntryFields, el: Element) -> None:
         if href:
             f.enclosures.append(Enclosure(href, clean(attr(el, "type"))))
     elif is_alternate(el):
-        f.link.offer(1, f.absolute(el, attr(el, "href")))
+        f.offer("link", 1, f.absolute(el, attr(el, "href")))
 
 
 def _guid(f: EntryFields, el: Element) -> None:
     f.guid = clean(text_of(el))
-    f.guid_is_link = (attr(el, "ispermalink") or "true").strip().lower() != "false"
+    permalink = el.get("isPermaLink") or (attr(el, "ispermalink") if el.attrib else None)
+    f.guid_is_link = (permalink or "true").strip().lower() != "false"
 
 
 def _atom_id(f: EntryFields, el: Element) -> None:
@@ -202,15 +198,15 @@ def _date(published: int | None, updated: int | None) -> Handler:
 
 
 def _author(rank: int) -> Handler:
-    return lambda f, el: f.author.offer(rank, text_of(el))
+    return lambda f, el: f.offer("author", rank, text_of(el))
 
 
 def _atom_author(f: EntryFields, el: Element) -> None:
     for child in el:
         if isinstance(child.tag, str) and local_name(child) == "name":
-            f.author.offer(2, text_of(child))
+            f.offer("author", 2, text_of(child))
             return
-    f.author.offer(2, text_of(el))
+    f.offer("author", 2, text_of(el))
 
 
 def _category(f: EntryFields, el: Element) -> None:
@@ -229,19 +225,19 @@ def _enclosure(f: EntryFields, el: Element) -> None:
 
 
 def _thumbnail(f: EntryFields, el: Element) -> None:
-    f.image.offer(0, f.absolute(el, attr(el, "url")))
+    f.offer("image", 0, f.absolute(el, attr(el, "url")))
 
 
 def _media_content(f: EntryFields, el: Element) -> None:
     kind = (attr(el, "medium") or attr(el, "type") or "").lower()
     if kind == "image" or kind.startswith("image/"):
-        f.image.offer(1, f.absolute(el, attr(el, "url")))
+        f.offer("image", 1, f.absolute(el, attr(el, "url")))
     f.read(el)  # media:thumbnail, media:title … may sit inside
 
 
 def _itunes_image(f: EntryFields, el: Element) -> None:
     href = attr(el, "href") or attr(el, "url") or text_of(el)
-    f.image.offer(2, f.absolute(el, href))
+    f.offer("image", 2, f.absolute(el, href))
 
 
 def _image(f: EntryFields, el: Element) -> None:
@@ -249,7 +245,7 @@ def _image(f: EntryFields, el: Element) -> None:
     for child in el:  # <image><url>…</url></image>
         if isinstance(child.tag, str) and local_name(child) == "url":
             href = text_of(child)
-    f.image.offer(3, f.absolute(el, href or text_of(el)))
+    f.offer("image", 3, f.absolute(el, href or text_of(el)))
 
 
 _HANDLERS: dict[str, Handler] = {

@@ -27,8 +27,8 @@ _LEAD_AND_CONTINUATIONS = (
     + rb"|[\xb0-\xb4]" + _CONTINUATION * 3
     + rb")"
 )  # fmt: skip
-# Starts with a literal byte, so the regex engine skips ahead to each 0xC3 quickly.
 _RUN = re.compile(_LEAD_AND_CONTINUATIONS + b"+")
+_FEW = 256  # up to this many 0xC3 bytes, find() them rather than run the regex over all
 
 
 def _original_bytes(text: str) -> bytes:
@@ -39,7 +39,8 @@ def _original_bytes(text: str) -> bytes:
 
 def repair_double_utf8(data: bytes) -> tuple[bytes, str | None]:
     """UTF-8 ``data`` with double-encoded runs repaired, and a warning naming one of them."""
-    if b"\xc3" not in data:  # every run starts with U+00C2–U+00F4, i.e. byte 0xC3
+    leads = data.count(b"\xc3")  # every run starts with U+00C2–U+00F4, i.e. byte 0xC3
+    if not leads:
         return data, None
     example: list[str] = []
 
@@ -53,5 +54,19 @@ def repair_double_utf8(data: bytes) -> tuple[bytes, str | None]:
             example.append(f"double-encoded UTF-8 repaired (e.g. {run.decode()!r} -> {repaired!r})")
         return repaired.encode("utf-8")
 
-    fixed = _RUN.sub(fix, data)
+    if leads > _FEW:
+        fixed = _RUN.sub(fix, data)
+    else:  # the regex scans every byte; jumping from 0xC3 to 0xC3 is far quicker
+        parts = []
+        done = 0
+        at = data.find(b"\xc3")
+        while at >= 0:
+            match = _RUN.match(data, at)
+            if match is None:
+                at = data.find(b"\xc3", at + 1)
+                continue
+            parts += [data[done:at], fix(match)]
+            done = match.end()
+            at = data.find(b"\xc3", done)
+        fixed = b"".join([*parts, data[done:]]) if parts else data
     return fixed, (example[0] if example else None)

@@ -157,7 +157,7 @@ def _entry(item: Element, url: str, keys: KeyMap, notes: Notes, bases: str | Non
     if fields.guid is None:
         fields.guid = clean(item.get(f"{{{NS.RDF}}}about"))  # RSS 1.0 identity
     if item.attrib:  # CDF: <ITEM HREF="…" LASTMOD="…">
-        fields.link.offer(2, fields.absolute(item, attr(item, "href")))
+        fields.offer("link", 2, fields.absolute(item, attr(item, "href")))
         lastmod = attr(item, "lastmod")
         if lastmod:
             fields.updated.append((3, lastmod))

@@ -28,6 +28,7 @@ __all__ = [
     "local_name",
     "parse_xml",
     "text_of",
+    "uses_xml_base",
     "visible_text",
     "xhtml_children_html",
 ]
@@ -50,6 +51,14 @@ def _parser() -> etree.XMLParser:
         remove_comments=True,
         remove_pis=True,
     )
+
+
+_XML_BASE = etree.XPath("boolean(//@xml:base)")
+
+
+def uses_xml_base(root: Element) -> bool:
+    """Does any element carry xml:base? (A tree walk in C: cheaper than scanning bytes.)"""
+    return bool(_XML_BASE(root))
 
 
 class XmlResult(NamedTuple):
