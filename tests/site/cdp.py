@@ -18,6 +18,7 @@ import subprocess
 import threading
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +147,9 @@ class Chromium:
         self._sockets: list[ClientConnection] = []
 
     @classmethod
-    def launch(cls, executable: str, profile: Path) -> Chromium:
+    def launch(cls, executable: str, profile: Path, *, extra_flags: Sequence[str] = ()) -> Chromium:
         proc = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            [executable, *FLAGS, *extra_flags, f"--user-data-dir={profile}", "about:blank"],
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,

@@ -1,0 +1,117 @@
+"""Build what newsdesk published with each real generator, and say which pages to open.
+
+    build_output(name, published, workdir, hexo_install) -> Output
+
+``OUTPUTS`` names every output: the Hexo profiles with their real themes (volantis 6.8.3
+and butterfly from npm; ``plain`` with tests/hexo/site/themes/raw, which prints every
+string raw), Hugo and Jekyll with the layouts in ``themes/`` (titles, author and
+categories printed the usual way, plus a script that puts the title back in as HTML, as
+many themes do), and the built-in site.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsdesk.publish.hugo import SITE_CONFIG as HUGO_CONFIG
+from newsdesk.publish.jekyll import SITE_CONFIG as JEKYLL_CONFIG
+from tests.hexo.harness import run_hexo
+
+from .pipeline import Published
+
+__all__ = ["HEXO_OUTPUTS", "OUTPUTS", "Output", "build_output"]
+
+THEMES = Path(__file__).parent / "themes"
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    public: Path  # the folder a web server serves
+    pages: list[str]  # every generated page, relative to ``public``
+    # Pages opened again with a query that makes the theme's search render its results.
+    searches: list[str] = field(default_factory=list)
+    alive: str = "true"  # JavaScript that holds once the theme's own scripts ran
+
+
+# Hexo profile -> (config overlay, JavaScript proving the theme's scripts ran).
+_HEXO = {
+    # app.js fills the sub-navigation title from document.title (the issue's case).
+    "volantis": ("_config.volantis.yml", "!!document.querySelector('.nav-sub .title').innerHTML"),
+    "butterfly": (
+        "_config.butterfly.yml",
+        "typeof GLOBAL_CONFIG_SITE === 'object' && !!window.btf",
+    ),
+    "plain": ("_config.raw.yml", "!!document.getElementById('reinsert').innerHTML"),
+}
+HEXO_OUTPUTS = tuple(_HEXO)
+OUTPUTS = (*HEXO_OUTPUTS, "hugo", "jekyll", "site")
+_REINSERTED = "!!document.getElementById('reinsert').innerHTML"
+
+
+def _pages(public: Path) -> list[str]:
+    return sorted(p.relative_to(public).as_posix() for p in public.rglob("*.html"))
+
+
+def _run(args: list[str], cwd: Path | None = None) -> None:
+    proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0 or re.search(r"\b(ERROR|Error|FATAL)\b", log):
+        raise AssertionError(f"{args[0]} exited {proc.returncode}:\n{log[-4000:]}")
+
+
+def _hexo(profile: str, published: Published, workdir: Path, install: Path) -> Output:
+    overlay, alive = _HEXO[profile]
+    posts = {
+        p.name: p.read_text(encoding="utf-8")
+        for p in sorted((published.hexo[profile] / "source" / "_posts").glob("*.md"))
+    }
+    run = run_hexo(install, workdir, posts, configs=("_config.yml", overlay))
+    # volantis opens its search (over content.json) for ?s=…: titles, categories and
+    # authors of every post come back through its innerHTML result list.
+    searches = ["index.html?s=pwn", "index.html?s=opml"] if profile == "volantis" else []
+    return Output(profile, run.public, _pages(run.public), searches, alive)
+
+
+def _hugo(published: Published, workdir: Path) -> Output:
+    hugo = shutil.which("hugo")
+    assert hugo, "hugo not on PATH"
+    site = workdir / "site"
+    shutil.copytree(THEMES / "hugo", site)
+    shutil.copytree(published.hugo / "content", site / "content")
+    (site / "config.toml").write_text(
+        'baseURL = "http://127.0.0.1/"\ntitle = "hostile"\ndisableKinds = ["RSS", "sitemap"]\n'
+        + HUGO_CONFIG,
+        encoding="utf-8",
+    )
+    public = workdir / "public"
+    _run([hugo, "--quiet", "-s", str(site), "-d", str(public)])
+    return Output("hugo", public, _pages(public), alive=_REINSERTED)
+
+
+def _jekyll(published: Published, workdir: Path) -> Output:
+    jekyll = shutil.which("jekyll")
+    assert jekyll, "jekyll not on PATH"
+    site = workdir / "site"
+    shutil.copytree(THEMES / "jekyll", site)
+    shutil.copytree(published.jekyll / "_posts", site / "_posts")
+    (site / "_config.yml").write_text("title: hostile\n" + JEKYLL_CONFIG, encoding="utf-8")
+    public = workdir / "public"
+    _run([jekyll, "build", "--quiet", "-s", str(site), "-d", str(public)])
+    return Output("jekyll", public, _pages(public), alive=_REINSERTED)
+
+
+def build_output(name: str, published: Published, workdir: Path, hexo_install: Path) -> Output:
+    if name in _HEXO:
+        return _hexo(name, published, workdir, hexo_install)
+    if name == "hugo":
+        return _hugo(published, workdir)
+    if name == "jekyll":
+        return _jekyll(published, workdir)
+    if name == "site":  # `newsdesk build` already wrote it; its search page reads ?q=
+        return Output("site", published.site, _pages(published.site), ["search/?q=pwn"])
+    raise ValueError(name)
