@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from websockets.sync.client import ClientConnection
+
 from tests.site.cdp import Chromium, Page
 
 __all__ = ["HostileBrowser", "Visit"]
@@ -92,7 +94,7 @@ class Visit:
 class _HostilePage(Page):
     """A Page that records binding calls and answers dialogs without waiting."""
 
-    def __init__(self, ws: Any) -> None:
+    def __init__(self, ws: ClientConnection) -> None:
         self.hits: list[int] = []
         super().__init__(ws)
         self.send("Runtime.addBinding", name=_BINDING)
@@ -142,13 +144,14 @@ class HostileBrowser:
 
     def __init__(self, browser: Chromium) -> None:
         self._browser = browser
-        self._page = _HostilePage(browser.page()._ws)
+        self._page = _HostilePage(browser.connect())
 
     @classmethod
     def launch(cls, executable: str, profile: Path) -> HostileBrowser:
         return cls(Chromium.launch(executable, profile, extra_flags=FLAGS))
 
-    def visit(self, url: str, *, settle: float = 0.3, alive: str = "true") -> Visit:
+    def visit(self, url: str, *, settle: float = 0.0, alive: str = "true") -> Visit:
+        """Open ``url``, wait for load, two frames and ``settle`` seconds, then look."""
         page = self._page
         page.hits.clear()
         visit = Visit(url)

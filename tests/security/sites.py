@@ -33,8 +33,9 @@ class Output:
     name: str
     public: Path  # the folder a web server serves
     pages: list[str]  # every generated page, relative to ``public``
-    # Pages opened again with a query that makes the theme's search render its results.
-    searches: list[str] = field(default_factory=list)
+    # Pages opened with a query that makes the theme's search render its results, each
+    # with JavaScript that holds once the results are on the page.
+    searches: list[tuple[str, str]] = field(default_factory=list)
     alive: str = "true"  # JavaScript that holds once the theme's own scripts ran
 
 
@@ -73,7 +74,9 @@ def _hexo(profile: str, published: Published, workdir: Path, install: Path) -> O
     run = run_hexo(install, workdir, posts, configs=("_config.yml", overlay))
     # volantis opens its search (over content.json) for ?s=…: titles, categories and
     # authors of every post come back through its innerHTML result list.
-    searches = ["index.html?s=pwn", "index.html?s=opml"] if profile == "volantis" else []
+    found = "document.querySelectorAll('#u-search .result-link h3.title').length > 10"
+    searches = [(f"index.html?s={q}", found) for q in ("pwn", "opml")]
+    searches = searches if profile == "volantis" else []
     return Output(profile, run.public, _pages(run.public), searches, alive)
 
 
@@ -113,5 +116,6 @@ def build_output(name: str, published: Published, workdir: Path, hexo_install: P
     if name == "jekyll":
         return _jekyll(published, workdir)
     if name == "site":  # `newsdesk build` already wrote it; its search page reads ?q=
-        return Output("site", published.site, _pages(published.site), ["search/?q=pwn"])
+        found = "document.querySelectorAll('ol.results li').length > 10"
+        return Output("site", published.site, _pages(published.site), [("search/?q=pwn", found)])
     raise ValueError(name)
