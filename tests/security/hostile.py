@@ -116,25 +116,27 @@ def atom_feed(base: str) -> bytes:
     ).encode()
 
 
-def opml_feed(k: int, base: str) -> bytes:
-    """Feed ``k`` of the OPML file: its own title is payload k, one tame item."""
+def _channel(title: str, base: str, items: str = "") -> bytes:
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{escape(_p(k, OPML, 10))}</title><link>{escape(base)}</link>"
-        "<description>d</description>"
+        f"<title>{escape(title)}</title><link>{escape(base)}</link>"
+        f"<description>d</description>{items}</channel></rss>"
+    ).encode()
+
+
+def opml_feed(k: int, base: str) -> bytes:
+    """Feed ``k`` of the OPML file: its own title is payload k, one tame item."""
+    item = (
         f"<item><title>opml item {k}</title><link>{escape(base)}opml/{k}</link>"
         f"<guid>opml-{k}</guid><description>&lt;p&gt;opml body {k}&lt;/p&gt;</description>"
-        f"<pubDate>{_DATE}</pubDate></item></channel></rss>"
-    ).encode()
+        f"<pubDate>{_DATE}</pubDate></item>"
+    )
+    return _channel(_p(k, OPML, 10), base, item)
 
 
 def title_feed(k: int, base: str) -> bytes:
     """A feed without items whose own title is payload k: the feed title field, 52 times."""
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{escape(_p(k, RSS, 10))}</title><link>{escape(base)}</link>"
-        "<description>d</description></channel></rss>"
-    ).encode()
+    return _channel(_p(k, RSS, 10), base)
 
 
 def opml_file(base: str) -> bytes:

@@ -80,31 +80,35 @@ def _hexo(profile: str, published: Published, workdir: Path, install: Path) -> O
     return Output(profile, run.public, _pages(run.public), searches, alive)
 
 
+def _generate(
+    tool: str, workdir: Path, posts: tuple[Path, str], config: tuple[str, str], *args: str
+) -> Path:
+    """Copy ``themes/<tool>`` and the posts into a site, write its config, build it."""
+    found = shutil.which(tool)
+    assert found, f"{tool} not on PATH"
+    site, public = workdir / "site", workdir / "public"
+    shutil.copytree(THEMES / tool, site)
+    shutil.copytree(posts[0], site / posts[1])
+    (site / config[0]).write_text(config[1], encoding="utf-8")
+    _run([found, *args, "--quiet", "-s", str(site), "-d", str(public)])
+    return public
+
+
 def _hugo(published: Published, workdir: Path) -> Output:
-    hugo = shutil.which("hugo")
-    assert hugo, "hugo not on PATH"
-    site = workdir / "site"
-    shutil.copytree(THEMES / "hugo", site)
-    shutil.copytree(published.hugo / "content", site / "content")
-    (site / "config.toml").write_text(
+    config = (
         'baseURL = "http://127.0.0.1/"\ntitle = "hostile"\ndisableKinds = ["RSS", "sitemap"]\n'
-        + HUGO_CONFIG,
-        encoding="utf-8",
+        + HUGO_CONFIG
     )
-    public = workdir / "public"
-    _run([hugo, "--quiet", "-s", str(site), "-d", str(public)])
+    public = _generate(
+        "hugo", workdir, (published.hugo / "content", "content"), ("config.toml", config)
+    )
     return Output("hugo", public, _pages(public), alive=_REINSERTED)
 
 
 def _jekyll(published: Published, workdir: Path) -> Output:
-    jekyll = shutil.which("jekyll")
-    assert jekyll, "jekyll not on PATH"
-    site = workdir / "site"
-    shutil.copytree(THEMES / "jekyll", site)
-    shutil.copytree(published.jekyll / "_posts", site / "_posts")
-    (site / "_config.yml").write_text("title: hostile\n" + JEKYLL_CONFIG, encoding="utf-8")
-    public = workdir / "public"
-    _run([jekyll, "build", "--quiet", "-s", str(site), "-d", str(public)])
+    config = ("_config.yml", "title: hostile\n" + JEKYLL_CONFIG)
+    posts = (published.jekyll / "_posts", "_posts")
+    public = _generate("jekyll", workdir, posts, config, "build")
     return Output("jekyll", public, _pages(public), alive=_REINSERTED)
 
 
