@@ -166,6 +166,25 @@ def test_title_from_body_is_cut_at_60_chars() -> None:
     assert article.title == "长" * 60
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # The title cleans to nothing; the body's text is markup once decoded.
+        (
+            "<img src=x onerror=alert(1)>",
+            "<p>&lt;details open ontoggle=alert(2)&gt;报告</p>",
+            "报告",
+        ),
+        ("<b></b>", "<p>&amp;lt;svg onload=alert(3)&amp;gt; 发布 &lt;/p&gt;</p>", "发布"),
+        ("", "<p>a &lt; b, Vector&lt;int&gt;</p>", "a < b, Vector"),
+        ("", "<p>&lt;iframe src=javascript:alert(4)</p>", "(untitled)"),
+    ],
+)
+def test_title_from_body_carries_no_markup(title: str, body: str, expected: str) -> None:
+    article = process(entry(title=title, content_html=body, summary_html=""))
+    assert article.title == expected
+
+
 def test_untitled_when_nothing_to_say() -> None:
     assert process(entry(title="", content_html="<img>", summary_html="")).title == "(untitled)"
 

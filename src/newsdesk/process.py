@@ -12,6 +12,7 @@ one in feed order winning.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ UNDATED = "undated"
 
 UNTITLED = "(untitled)"
 _TITLE_FROM_BODY_CHARS = 60
+_TITLE_FROM_BODY_SCAN = 2000  # body text looked at for those 60 (tags dropped first)
 _ID_HASH_CHARS = 16  # 64 bits: ids only need to be unique within one feed
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".svg")
 _FIELD_SEP = "\x1f"  # between hashed fields, so ("ab", "c") and ("a", "bc") differ
@@ -119,12 +121,19 @@ def _head_image(html: str, entry: Entry, base: str | None) -> str | None:
     return None
 
 
+# Tag-shaped text ("<details open …>") in a body's visible text: fine as body text, not
+# as the start of a title made from it.
+_TAG_SHAPED = re.compile(r"</?[A-Za-z!?][^<>]*>?")
+
+
 def _title(entry: Entry, html: str) -> str:
     title = clean_title(entry.title or "")
     if title:
         return title
-    text = html_text(html)[:_TITLE_FROM_BODY_CHARS].strip()
-    return text or UNTITLED
+    # The body's text is decoded: its escaped markup is markup again. Clean it like a
+    # title (references too), then drop what still looks like a tag.
+    text = _TAG_SHAPED.sub(" ", clean_title(html_text(html)[:_TITLE_FROM_BODY_SCAN]))
+    return " ".join(text.split())[:_TITLE_FROM_BODY_CHARS].strip() or UNTITLED
 
 
 def process_entry(

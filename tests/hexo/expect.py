@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import UTC
 
 from newsdesk.models import Article
-from newsdesk.publish.frontmatter import clean_text
-from newsdesk.publish.hexo import PROFILES, image_value, placeholder_url, title_value
+from newsdesk.publish.frontmatter import theme_text
+from newsdesk.publish.hexo import PROFILES, image_value, placeholder_url
 from tests.hexo.harness import HexoPost, ProbePage
 
 __all__ = ["PLACEHOLDER", "body_as_written", "mismatches"]
@@ -22,7 +22,7 @@ def body_as_written(post_text: str) -> str:
 
 
 def _chain(article: Article) -> list[str]:
-    names = [clean_text(n) for n in (article.group, article.source, article.channel)]
+    names = [theme_text(n) for n in (article.group, article.source, article.channel)]
     return [n for n in names if n.strip()]
 
 
@@ -46,15 +46,15 @@ def mismatches(
         else placeholder_url(PLACEHOLDER, article)
     )
     expected: dict[str, object] = {
-        # volantis profiles hold the title as HTML text (its theme prints it raw); the
-        # hostile-title test in test_volantis checks what the browser then shows.
-        "title": clean_text(title_value(article.title, profile)),
+        # Every profile holds the title as theme text (docs/security.md); the hostile-title
+        # test in test_volantis checks what the browser then shows.
+        "title": theme_text(article.title),
         "date": want_date,
         "categories": _chain(article),
         "content": body_as_written(post_text),
     }
     if "author" in keys:
-        expected["author"] = clean_text(article.author)
+        expected["author"] = theme_text(article.author)
     actual: dict[str, object] = {
         "title": got.title,
         "date": got.date,

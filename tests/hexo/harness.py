@@ -33,7 +33,15 @@ __all__ = [
 ]
 
 SITE = Path(__file__).parent / "site"
-_COPIED = ("package.json", "_config.yml", "_config.volantis.yml", "_config.shanghai.yml", "themes")
+_COPIED = (
+    "package.json",
+    "_config.yml",
+    "_config.volantis.yml",
+    "_config.butterfly.yml",
+    "_config.raw.yml",
+    "_config.shanghai.yml",
+    "themes",
+)
 # Hexo prints "ERROR …" / "WARN  …" / "FATAL …"; colour codes appear when forced.
 _BAD_LINE = re.compile(r"^(?:\x1b\[[\d;]*m)*\s*(?:ERROR|WARN|FATAL)\b", re.MULTILINE)
 _META = re.compile(r'<meta name="probe-([a-z-]+)" content="([^"]*)">')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import html
 import io
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -11,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from newsdesk.publish.frontmatter import clean_text, quote, rfc822_gmt, rfc3339_utc, scalar
+from newsdesk.publish.frontmatter import (
+    clean_text,
+    quote,
+    rfc822_gmt,
+    rfc3339_utc,
+    scalar,
+    theme_text,
+)
 from tests.publish.strategies import nasty_text, published
 
 
@@ -122,3 +130,48 @@ def test_rfc822_matches_the_stdlib_formatter(moment: datetime) -> None:
 def test_naive_dates_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
         rfc822_gmt(datetime(2022, 9, 1))
+
+
+# --- theme text: front-matter strings no theme can read as markup or code ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("携手共促开放共享的服务经济", "携手共促开放共享的服务经济"),
+        ("AT&T 发布 <5G> 报告", "AT&T 发布 ＜5G＞ 报告"),
+        ("Q&A: R&D", "Q&A: R&D"),
+        ("Vector<int> & a < b", "Vector＜int＞ & a ＜ b"),
+        ("He said \"hi\", it's 'ok'", "He said “hi”, it’s ‘ok’"),
+        ("<svg onload=alert(1)>", "＜svg onload=alert(1)＞"),
+        ("x' onmouseover='a", "x’ onmouseover=’a"),
+        ("</script><script>a()</script>", "＜/script＞＜script＞a()＜/script＞"),
+        ("&lt;img src=x onerror=a()&gt;", "＆lt;img src=x onerror=a()＆gt;"),
+        ("&#60;b&#x3e; &amp &copy;", "＆#60;b＆#x3e; ＆amp ＆copy;"),
+        ("\\';a();//", "＼’;a();//"),
+        ("`${a()}`", "｀＄{a()}｀"),
+        ("{{ x }} {% raw %}", "{{ x }} {% raw %}"),
+        ("line\nbreak", "line break"),
+    ],
+)
+def test_theme_text(text: str, written: str) -> None:
+    assert theme_text(text) == written
+
+
+_SYNTAX = frozenset("<>\"'`\\")
+
+
+@given(nasty_text)
+@settings(max_examples=300)
+def test_theme_text_holds_no_syntax_even_decoded(text: str) -> None:
+    written = theme_text(text)
+    # Nothing HTML or a JavaScript string reads as syntax, also after the browser decoded
+    # character references once (volantis puts document.title back in as HTML).
+    for form in (written, html.unescape(written)):
+        assert not _SYNTAX & set(form), form
+        assert "${" not in form
+    assert html.unescape(written) == written  # nothing left to decode: raw == escaped
+    assert theme_text(written) == written
+    # The words stay: letters and digits are untouched, in order.
+    assert [c for c in written if c.isalnum()] == [c for c in clean_text(text) if c.isalnum()]
+    assert _load(f"t: {quote(written)}") == {"t": clean_text(written)}

@@ -12,7 +12,7 @@ import pytest
 
 from newsdesk.models import Article
 from newsdesk.publish import hugo
-from newsdesk.publish.frontmatter import clean_text
+from newsdesk.publish.frontmatter import theme_text
 from newsdesk.publish.hexo import category_chain
 from newsdesk.publish.hugo import CONTENT_DIR, SITE_CONFIG
 from tests.publish.strategies import articles, collect
@@ -74,7 +74,7 @@ def _build(tmp_path: Path, articles: list[Article]) -> dict[str, tuple[Article, 
 def _problems(article: Article, text: str, page: str) -> list[str]:
     problems = []
     title = re.search(r'<h1 id="title">(.*?)</h1>', page, re.DOTALL)
-    if not title or html.unescape(title.group(1)) != clean_text(article.title):
+    if not title or html.unescape(title.group(1)) != theme_text(article.title):
         problems.append(f"title {title and title.group(1)!r}")
     content = re.search(r"@@start@@(.*?)@@end@@", page, re.DOTALL)
     if not content or content.group(1) != text.split("\n---\n", 1)[1]:

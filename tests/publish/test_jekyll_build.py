@@ -13,7 +13,7 @@ import pytest
 
 from newsdesk.models import Article
 from newsdesk.publish import jekyll
-from newsdesk.publish.frontmatter import clean_text
+from newsdesk.publish.frontmatter import theme_text
 from newsdesk.publish.hexo import category_chain
 from newsdesk.publish.jekyll import POSTS_DIR, SITE_CONFIG
 from tests.publish.strategies import articles, collect
@@ -72,7 +72,7 @@ def _build(tmp_path: Path, batch: list[Article]) -> dict[str, tuple[Article, str
 def _problems(article: Article, text: str, page: str) -> list[str]:
     problems = []
     title = _field(page, "title")
-    if title is None or json.loads(title) != clean_text(article.title):
+    if title is None or json.loads(title) != theme_text(article.title):
         problems.append(f"title {title!r}")
     date = _field(page, "date")
     want = article.published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")

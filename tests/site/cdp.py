@@ -18,6 +18,7 @@ import subprocess
 import threading
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +147,9 @@ class Chromium:
         self._sockets: list[ClientConnection] = []
 
     @classmethod
-    def launch(cls, executable: str, profile: Path) -> Chromium:
+    def launch(cls, executable: str, profile: Path, *, extra_flags: Sequence[str] = ()) -> Chromium:
         proc = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            [executable, *FLAGS, *extra_flags, f"--user-data-dir={profile}", "about:blank"],
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,
@@ -167,13 +168,17 @@ class Chromium:
         proc.kill()
         raise RuntimeError("chromium did not start")
 
-    def page(self) -> Page:
+    def connect(self) -> ClientConnection:
+        """A DevTools connection to the browser's page (closed with the browser)."""
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list") as resp:
             targets = json.load(resp)
         target = next(t for t in targets if t["type"] == "page")
         ws = connect(target["webSocketDebuggerUrl"], max_size=None, open_timeout=30)
         self._sockets.append(ws)
-        return Page(ws)
+        return ws
+
+    def page(self) -> Page:
+        return Page(self.connect())
 
     def close(self) -> None:
         for ws in self._sockets:

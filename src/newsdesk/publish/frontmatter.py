@@ -5,6 +5,7 @@ is byte-exact (``categories: `` with a trailing space, `` - `` items indented on
 single-quoted URLs) and no dumper reproduces it.
 
     clean_text(s)      -> one line, no characters any YAML reader refuses
+    theme_text(s)      -> clean_text(s) that no theme can read as markup or code
     quote(s)           -> 'single-quoted', with ' doubled
     scalar(s)          -> plain when provably safe, else quote(s)
     rfc822_gmt(dt)     -> 'Thu, 01 Sep 2022 03:09:17 GMT' (locale independent)
@@ -12,6 +13,7 @@ single-quoted URLs) and no dumper reproduces it.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -21,6 +23,7 @@ __all__ = [
     "rfc822_gmt",
     "rfc3339_utc",
     "scalar",
+    "theme_text",
 ]
 
 # Line breaks for any YAML reader: ruamel/PyYAML also break on NEL, LS and PS.
@@ -42,6 +45,39 @@ def clean_text(text: str) -> str:
     """Collapse line breaks to one space and drop characters YAML readers refuse."""
     text = _LINE_BREAKS.sub(" ", text)
     return _UNPRINTABLE.sub("", text)
+
+
+# What a theme could read as markup or code wherever it prints a string: raw in HTML text,
+# in a "…" or '…' attribute, in a '…', "…" or `…` JavaScript string, in JSON-LD, or put
+# back in as HTML after the browser decoded it once (volantis does that with the title).
+# Each becomes a look-alike that means nothing to HTML or JavaScript (docs/security.md).
+_LOOK_ALIKE = str.maketrans({"<": "＜", ">": "＞", "`": "｀", "\\": "＼"})
+# A quote opens after a space or an opening bracket (or at the start), else it closes.
+_OPENING_QUOTE = re.compile(r"""(?:(?<=^)|(?<=[\s(\[{＜“‘]))(["'])""")
+_QUOTES = {'"': "”", "'": "’"}
+_OPENING = {'"': "“", "'": "‘"}
+# "&" that starts a character reference ("&lt;", "&#60", "&amp"): a browser would decode
+# it. A lone "&" ("AT&T", "Q&A") decodes to itself and stays.
+_REFERENCE = re.compile(r"&(?:#[xX][0-9A-Fa-f]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);?")
+
+
+def _reference(match: re.Match[str]) -> str:
+    found = match.group()
+    return "＆" + found[1:] if html.unescape(found) != found else found
+
+
+def theme_text(text: str) -> str:
+    """``clean_text(text)`` written so that a theme can do anything with it and show text.
+
+    ``< > ` \\`` become fullwidth look-alikes, ``"`` and ``'`` typographic quotes, ``&``
+    only when it starts a character reference a fullwidth ``＆``, and ``${`` ``＄{``. The
+    result holds no character that HTML, a JavaScript string or a template literal reads
+    as syntax, so it means the same printed raw or escaped, decoded once or not at all:
+    ``AT&T 发布 <5G> 报告`` becomes ``AT&T 发布 ＜5G＞ 报告``.
+    """
+    text = _REFERENCE.sub(_reference, clean_text(text)).translate(_LOOK_ALIKE)
+    text = _OPENING_QUOTE.sub(lambda m: _OPENING[m.group(1)], text)
+    return text.replace('"', _QUOTES['"']).replace("'", _QUOTES["'"]).replace("${", "＄{")
 
 
 def quote(text: str) -> str:

@@ -6,6 +6,8 @@
 
 A post is the front matter of a profile (``PROFILES``: key order as data), then the body
 wrapped the way the seed wraps it: ``\\n<div>   \\n`` + body + ``  \\n</div>\\n`` + 12 spaces.
+Title, author and category names are theme text (``frontmatter.theme_text``): themes
+print them raw, in attributes and scripts, and volantis puts the title back in as HTML.
 
 Why the body needs protecting (measured with real Hexo 8, see tests/hexo):
 - Nunjucks runs on any post holding ``{{…}}``, ``{%…%}`` or ``{#…#}``; it eats them, and an
@@ -27,10 +29,9 @@ from urllib.parse import quote as quote_url
 
 from newsdesk.imageproxy.rewrite import rewrite_images
 from newsdesk.models import Article
-from newsdesk.publish.frontmatter import clean_text, quote, rfc822_gmt, scalar
+from newsdesk.publish.frontmatter import quote, rfc822_gmt, scalar, theme_text
 
 __all__ = [
-    "HTML_TITLE_PROFILES",
     "IMAGE_KEYS",
     "PROFILES",
     "category_chain",
@@ -40,7 +41,6 @@ __all__ = [
     "post_filename",
     "protect_body",
     "render_post",
-    "title_value",
 ]
 
 # Front-matter profiles: key order per theme. Image keys all carry the head image.
@@ -166,8 +166,10 @@ def placeholder_url(placeholder: str, article: Article) -> str:
 
 
 # Percent-encoded in image URLs: `'` (volantis writes single-quoted attributes), quotes,
-# brackets, backslash, whitespace and every control or line break that YAML or HTML drops.
-_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\xa0'\"<>\\\u2028\u2029\ufeff\ufffe\uffff]")
+# brackets, backslash, whitespace and every control or line break that YAML or HTML drops;
+# backtick and braces too, so a URL a theme puts in a JavaScript template literal neither
+# ends it nor interpolates (docs/security.md).
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\xa0'\"<>\\`{}\u2028\u2029\ufeff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -177,28 +179,9 @@ def image_value(url: str) -> str:
     return _URL_UNSAFE.sub(lambda m: quote_url(m.group(), safe=""), url)
 
 
-# Profiles whose theme prints ``post.title`` raw: volantis 6.8 writes it unescaped into
-# text, into `title='…'`/`alt="…"` attributes and into share-link hrefs (tests/hexo).
-HTML_TITLE_PROFILES = frozenset({"volantis"})
-_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
-
-
-def title_value(title: str, profile: str) -> str:
-    """The title as the profile's theme needs it in the front matter.
-
-    For a theme that prints the title raw, it is written as HTML text: the five special
-    characters become references, which the browser shows as the characters themselves.
-    Stripping tag-like text in clean_title instead would lose ``Vector<int>`` and still
-    let a quote break out of the theme's attributes.
-    """
-    if profile in HTML_TITLE_PROFILES:
-        return clean_text(title).translate(_HTML_SPECIAL)
-    return title
-
-
 def category_chain(article: Article) -> list[str]:
-    """group > source > channel, cleaned, without empty names."""
-    names = [clean_text(n) for n in (article.group, article.source, article.channel)]
+    """group > source > channel as theme text (``theme_text``), without empty names."""
+    names = [theme_text(n) for n in (article.group, article.source, article.channel)]
     return [name for name in names if name.strip()]
 
 
@@ -226,7 +209,7 @@ def render_post(
     lines = ["", "---"]
     for key in keys:
         if key == "title":
-            lines.append(f"title: {quote(title_value(article.title, profile))}")
+            lines.append(f"title: {quote(theme_text(article.title))}")
         elif key == "categories":
             names = category_chain(article)
             lines.append("categories: " if names else "categories: []")
@@ -234,7 +217,7 @@ def render_post(
         elif key in IMAGE_KEYS:
             lines.append(f"{key}: {quote(image)}")
         elif key == "author":
-            lines.append(f"author: {scalar(article.author)}")
+            lines.append(f"author: {scalar(theme_text(article.author))}")
         elif key == "comments":
             lines.append("comments: false")
         elif key == "date":

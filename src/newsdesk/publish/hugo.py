@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 
 from newsdesk.imageproxy.rewrite import rewrite_images
 from newsdesk.models import Article
-from newsdesk.publish.frontmatter import quote, rfc3339_utc, scalar
+from newsdesk.publish.frontmatter import quote, rfc3339_utc, scalar, theme_text
 from newsdesk.publish.hexo import (
     category_chain,
     head_image_value,
@@ -49,13 +49,17 @@ def post_filename(article: Article) -> str:
 def render_post(article: Article, *, image_url: Callable[[str], str], placeholder: str) -> str:
     """The whole ``.md`` file: title, date (RFC 3339), categories, images, author, body."""
 
-    lines = ["---", f"title: {quote(article.title)}", f"date: {rfc3339_utc(article.published)}"]
+    lines = [
+        "---",
+        f"title: {quote(theme_text(article.title))}",
+        f"date: {rfc3339_utc(article.published)}",
+    ]
     names = category_chain(article)
     lines.append("categories:" if names else "categories: []")
     lines.extend(f"  - {scalar(name)}" for name in names)
     lines.append("images:")
     lines.append(f"  - {quote(head_image_value(article, image_url, placeholder))}")
-    lines.append(f"author: {scalar(article.author)}")
+    lines.append(f"author: {scalar(theme_text(article.author))}")
     lines.append("---")
     body = protect_body(rewrite_images(article.html, image_url))
     return "\n".join(lines) + "\n<div>\n" + (body + "\n" if body else "") + "</div>\n"

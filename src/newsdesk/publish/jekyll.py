@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 
 from newsdesk.imageproxy.rewrite import rewrite_images
 from newsdesk.models import Article
-from newsdesk.publish.frontmatter import quote, scalar
+from newsdesk.publish.frontmatter import quote, scalar, theme_text
 from newsdesk.publish.hexo import category_chain, head_image_value, protect_body
 from newsdesk.publish.hexo import post_filename as hexo_filename
 
@@ -49,13 +49,13 @@ def render_post(article: Article, *, image_url: Callable[[str], str], placeholde
     lines = [
         "---",
         "layout: post",
-        f"title: {quote(article.title)}",
+        f"title: {quote(theme_text(article.title))}",
         f"date: {_jekyll_date(article)}",
     ]
     names = list(dict.fromkeys(category_chain(article)))  # Jekyll keeps categories as a set
     lines.append("categories:" if names else "categories: []")
     lines.extend(f"  - {scalar(name)}" for name in names)
-    lines.append(f"author: {scalar(article.author)}")
+    lines.append(f"author: {scalar(theme_text(article.author))}")
     lines.append(f"image: {quote(head_image_value(article, image_url, placeholder))}")
     lines.append("---")
     body = protect_body(rewrite_images(article.html, image_url))
