@@ -34,6 +34,8 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
+from newsdesk.netguard import AddressGuard, check_peer, guarding
+
 if TYPE_CHECKING:
     import httpx
 
@@ -255,28 +257,35 @@ class _PageError(Exception):
 
 
 async def _download(
-    client: httpx.AsyncClient, url: str, max_bytes: int, timeout: float
+    client: httpx.AsyncClient, url: str, max_bytes: int, timeout: float, guard: AddressGuard
 ) -> tuple[str, str]:
-    async with client.stream(
-        "GET", url, timeout=timeout, follow_redirects=True, headers={"Accept": _ACCEPT}
-    ) as resp:
-        if resp.status_code != 200:
-            raise _PageError(f"HTTP {resp.status_code}")
-        content_type = resp.headers.get("content-type")
-        mime = (content_type or "").split(";")[0].strip().lower()
-        if mime and mime not in _HTML_TYPES:
-            raise _PageError(f"not an HTML page ({mime})")
-        length = resp.headers.get("content-length", "")
-        if length.isdigit() and int(length) > max_bytes:
+    with guarding(guard):  # every hop httpx follows connects under the guard
+        async with client.stream(
+            "GET", url, timeout=timeout, follow_redirects=True, headers={"Accept": _ACCEPT}
+        ) as resp:
+            return await _read_page(resp, max_bytes, guard)
+
+
+async def _read_page(resp: httpx.Response, max_bytes: int, guard: AddressGuard) -> tuple[str, str]:
+    if guard.used is None:  # a client without the guarded transport: check late, at least
+        check_peer(resp, guard)
+    if resp.status_code != 200:
+        raise _PageError(f"HTTP {resp.status_code}")
+    content_type = resp.headers.get("content-type")
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime and mime not in _HTML_TYPES:
+        raise _PageError(f"not an HTML page ({mime})")
+    length = resp.headers.get("content-length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise _PageError(f"page larger than {max_bytes} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
             raise _PageError(f"page larger than {max_bytes} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in resp.aiter_bytes():
-            size += len(chunk)
-            if size > max_bytes:
-                raise _PageError(f"page larger than {max_bytes} bytes")
-            chunks.append(chunk)
-        return _decode(b"".join(chunks), content_type), str(resp.url)
+        chunks.append(chunk)
+    return _decode(b"".join(chunks), content_type), str(resp.url)
 
 
 async def fetch_full_text(
@@ -287,13 +296,17 @@ async def fetch_full_text(
     drop: Sequence[str] = (),
     max_bytes: int = 3_000_000,
     timeout: float = 20.0,
+    allow_private: bool = False,
 ) -> str | None:
     """Download ``url`` and return its article HTML (absolute URLs, not yet sanitized).
 
     Returns None, with the reason logged, for any network or page problem: HTTP error,
-    timeout (``timeout`` bounds the whole download), non-HTML, too large, nothing found.
-    Invalid selectors are a config error and raise ValueError before any request.
-    Redirects are followed; the client's transport keeps its own address policy.
+    timeout (``timeout`` bounds the whole download), non-HTML, too large, nothing found,
+    a private address. Invalid selectors are a config error and raise ValueError before
+    any request. Redirects are followed; every hop's address is checked when it is
+    connected to (``newsdesk.netguard``: use a client from ``fetch.make_client``). No
+    private address is reached unless ``allow_private`` (a source's
+    ``full_text_private``), and even then not after a public one (like feeds).
     """
     import httpx
 
@@ -301,7 +314,12 @@ async def fetch_full_text(
     check_selectors(drop)
     try:
         async with asyncio.timeout(timeout):
-            html, final_url = await _download(client, url, max_bytes, timeout)
+            guard = AddressGuard(
+                refuse_private=not allow_private,
+                refuse_private_after_public=allow_private,
+                redirected=False,
+            )
+            html, final_url = await _download(client, url, max_bytes, timeout, guard)
     except TimeoutError:
         _failed(url, f"timed out after {timeout:g}s")
         return None

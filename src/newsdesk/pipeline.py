@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from newsdesk.config import USE_PROXY_SERVER, Config
 from newsdesk.errors import ParseError, PublishError, StoreError
@@ -275,9 +274,7 @@ async def _ingest(
         )
     articles = await asyncio.to_thread(process_feed, parsed, source, now=when)
     if options.full_text:
-        articles = await _with_full_text(
-            store, client, config, source, result.final_url or source.url, parsed, articles, when
-        )
+        articles = await _with_full_text(store, client, config, source, parsed, articles, when)
     kept, filtered = _filter(config, source, articles)
     kept = _reconcile(store, source, kept)
     report = store.save_feed(
@@ -372,22 +369,20 @@ async def _with_full_text(
     client: Any,
     config: Config,
     source: FeedSource,
-    feed_url: str,
     parsed: Any,
     articles: list[Article],
     now: datetime,
 ) -> list[Article]:
     """Replace summaries with the article page's main content, for articles not yet stored.
 
-    Pages go through the feed fetcher (caps, timeouts, redirect checks). A page on a
-    private address is fetched only from the feed's own host: a public feed must not be
-    able to point newsdesk at the user's network.
+    Pages go through the feed fetcher (caps, timeouts, redirect checks, the connect-time
+    address guard). No page is fetched from a private address unless the source sets
+    ``full_text_private``: a feed must not be able to point newsdesk at the user's network.
     """
     from newsdesk.fetch import fetch_one
     from newsdesk.fulltext import extract_page
     from newsdesk.process import process_entry
 
-    feed_host = urlsplit(feed_url).hostname
     base = fetch_options(config)
     options = config.options_for(source)
     by_link = {e.link: e for e in parsed.entries if e.link}
@@ -399,8 +394,7 @@ async def _with_full_text(
         if entry is None or article.article_id in stored:
             return article
         link = article.link or ""
-        same_host = urlsplit(link).hostname == feed_host
-        page_options = replace(base, retries=1, public_only=not same_host)
+        page_options = replace(base, retries=1, public_only=not options.full_text_private)
         page = replace(source, key=link, url=link)
         async with gate:
             result = await fetch_one(client, page, None, page_options)

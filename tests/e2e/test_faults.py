@@ -279,6 +279,28 @@ def test_full_text_refuses_a_private_page_on_another_host(
     assert "summary only" in text and "内网机密" not in text
 
 
+def test_full_text_refuses_a_private_page_on_the_feeds_own_host(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
+    # A LAN feed is fine; its article pages are not, unless the source opts in.
+    page = server.route(
+        "/article",
+        "<html><body><article><p>" + "内网正文内容。" * 20 + "</p></article></body></html>",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        b"<title>teaser</title><link>" + page.encode() + b"</link>"
+        b"<guid>p1</guid><description>summary only</description></item></channel></rss>"
+    )
+    url = server.route("/feed", feed, headers={"Content-Type": RSS})
+    cfg = write_config(f"  g:\n    s:\n      full_text: true\n      c: {url}\n")
+    assert run_cli("run", "-c", str(cfg)).exit_code == 0
+    assert server.requests("/article") == []
+    text = next(iter(posts(tmp_path).values()))
+    assert "summary only" in text and "内网正文" not in text
+
+
 def test_migrated_posts_keep_their_files_through_full_republish_and_reused_ids(
     server: LocalServer, write_config, tmp_path: Path
 ) -> None:
