@@ -18,13 +18,7 @@ from newsdesk.clean.policy import DEFAULT_POLICY, CleanPolicy
 from newsdesk.clean.rules import SiteRules, TextRule, rules_for
 from newsdesk.clean.sanitize import UNWRAP_FIRST, iframe_src_allowed, sanitize
 from newsdesk.clean.text import CONTROL_CHARS
-from newsdesk.clean.urls import (
-    absolutize,
-    has_unsafe_scheme,
-    map_srcset,
-    srcset_urls,
-    strip_url,
-)
+from newsdesk.clean.urls import absolutize, is_safe_srcset, map_srcset, strip_url
 
 __all__ = ["clean_html", "first_image"]
 
@@ -53,7 +47,7 @@ def _fix_urls(node: LexborNode, base: str | None) -> None:
     srcset = attrs.get("srcset")
     if srcset:
         fixed = map_srcset(srcset, lambda url: absolutize(url, base))
-        if any(has_unsafe_scheme(u) for u in srcset_urls(fixed)):
+        if not is_safe_srcset(fixed):
             del attrs["srcset"]  # here rather than in the sanitizer: keeps attribute order
         elif fixed != srcset:
             attrs["srcset"] = fixed
