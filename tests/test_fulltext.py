@@ -367,3 +367,10 @@ def test_a_plain_client_is_still_refused_private_pages(server: LocalServer, capl
     with caplog.at_level(logging.WARNING, logger="newsdesk.fulltext"):
         assert fetch_via(httpx.AsyncClient, url) is None
     assert reason_logged(caplog, "private address 127.0.0.1 refused")
+
+
+def test_pages_and_selectors_see_bounded_markup() -> None:
+    # A page nested 20,000 deep reaches the parsers flattened (clean/bounds.py).
+    deep = "<p>" + "正文。" * 2000 + "</p>" + "<div>" * 20_000 + "深处" + "</div>" * 20_000
+    out = apply_selectors(deep, [], [])
+    assert "深处" in out and out.count("<div>") <= 256

@@ -34,12 +34,14 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from newsdesk.netguard import AddressGuard, check_peer, guarding
+from newsdesk.clean.bounds import bound_markup
 
 if TYPE_CHECKING:
     import httpx
 
-# trafilatura, httpx and charset_normalizer are imported where used: config loading
+    from newsdesk.netguard import AddressGuard
+
+# trafilatura, httpx (netguard) and charset_normalizer are imported where used: config loading
 # imports this module for check_selectors, and they cost ~130 ms at every command's start.
 
 __all__ = [
@@ -114,7 +116,7 @@ def apply_selectors(html: str, keep: Sequence[str], drop: Sequence[str]) -> str:
     feed HTML that lacks the page's wrappers), the body minus drops is returned: a rule
     that does not match never empties an article. Invalid selectors raise ValueError.
     """
-    return _select(html, keep, drop)[0]
+    return _select(bound_markup(html).html, keep, drop)[0]
 
 
 # -- extraction (pure) -------------------------------------------------------------------
@@ -129,7 +131,7 @@ def extract_article(html: str, *, url: str | None = None, min_chars: int = 50) -
     import trafilatura
 
     result = trafilatura.extract(
-        html,
+        bound_markup(html).html,
         url=url,
         output_format="html",
         include_images=True,
@@ -151,7 +153,7 @@ _TRUNCATION_MARKS = ("…", "...", "阅读全文", "查看全文", "阅读原文
 
 def looks_truncated(html: str, *, min_chars: int = 200) -> bool:
     """Whether a feed body looks like a summary: short, or ending in "…"/"阅读全文"."""
-    body = LexborHTMLParser(html).body
+    body = LexborHTMLParser(bound_markup(html).html).body
     text = " ".join((body.text(separator=" ") if body is not None else "").split())
     return len(text) < min_chars or text.endswith(_TRUNCATION_MARKS)
 
@@ -173,6 +175,7 @@ def _page_base(html: str, final_url: str) -> str:
 
 
 def _content(html: str, final_url: str, keep: Sequence[str], drop: Sequence[str]) -> str | None:
+    html = bound_markup(html).html  # the parsers below stay linear (clean/bounds.py)
     base = _page_base(html, final_url)
     if keep or drop:
         picked, matched = _select(html, keep, drop)
@@ -259,6 +262,8 @@ class _PageError(Exception):
 async def _download(
     client: httpx.AsyncClient, url: str, max_bytes: int, timeout: float, guard: AddressGuard
 ) -> tuple[str, str]:
+    from newsdesk.netguard import guarding
+
     with guarding(guard):  # every hop httpx follows connects under the guard
         async with client.stream(
             "GET", url, timeout=timeout, follow_redirects=True, headers={"Accept": _ACCEPT}
@@ -268,6 +273,8 @@ async def _download(
 
 async def _read_page(resp: httpx.Response, max_bytes: int, guard: AddressGuard) -> tuple[str, str]:
     if guard.used is None:  # a client without the guarded transport: check late, at least
+        from newsdesk.netguard import check_peer
+
         check_peer(resp, guard)
     if resp.status_code != 200:
         raise _PageError(f"HTTP {resp.status_code}")
@@ -309,6 +316,8 @@ async def fetch_full_text(
     ``full_text_private``), and even then not after a public one (like feeds).
     """
     import httpx
+
+    from newsdesk.netguard import AddressGuard
 
     check_selectors(keep)
     check_selectors(drop)

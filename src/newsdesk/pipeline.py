@@ -294,10 +294,17 @@ async def _ingest(
         updated=report.updated,
         unchanged=report.unchanged,
         filtered=filtered,
-        warnings=tuple(parsed.warnings),
+        warnings=(*parsed.warnings, *_content_notes(articles)),
         remapped=report.remapped,
         hints=_hints(parsed),
     )
+
+
+def _content_notes(articles: list[Article]) -> tuple[str, ...]:
+    """What cleaning gave up in some article (flattened nesting…), once per article."""
+    from newsdesk.process import NOTES
+
+    return tuple(f"{a.link or a.title}: {a.extra[NOTES]}" for a in articles if NOTES in a.extra)
 
 
 def _reconcile(store: Any, source: FeedSource, articles: list[Article]) -> list[Article]:

@@ -301,6 +301,25 @@ def test_full_text_refuses_a_private_page_on_the_feeds_own_host(
     assert "summary only" in text and "内网正文" not in text
 
 
+def test_deeply_nested_item_is_published_flattened_with_a_note(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
+    body = "<div>" * 10_000 + "深层正文" + "</div>" * 10_000  # ~110 KB, under max_bytes
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        f"<title>深</title><guid>d1</guid><description><![CDATA[{body}]]></description>"
+        "</item></channel></rss>"
+    ).encode()
+    url = server.route("/deep", feed, headers={"Content-Type": RSS})
+    cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
+    result = run_cli("run", "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    table = " ".join(result.output.replace("│", " ").split())
+    assert "深: markup nested deeper than 256 elements: 9744 tags flattened" in table
+    text = next(iter(posts(tmp_path).values()))
+    assert "深层正文" in text and text.count("<div>") <= 256 + 1  # + the post's own wrapper
+
+
 def test_migrated_posts_keep_their_files_through_full_republish_and_reused_ids(
     server: LocalServer, write_config, tmp_path: Path
 ) -> None:
