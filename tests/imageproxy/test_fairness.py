@@ -97,6 +97,29 @@ async def test_a_stalled_host_leaves_other_hosts_served(
     assert len(slow.requests("/img.png")) == 12
 
 
+async def test_with_the_default_shares_forty_stalled_requests_just_wait(stall: Stall) -> None:
+    config = make_config(read_timeout=30.0, total_timeout=60.0)  # 32 connections, 8 per host
+    with LocalServer() as slow, LocalServer() as fast:
+        slow.route("/img.png", handler=stall)
+        fast.route("/a.png", PNG, headers={"Content-Type": "image/png"})
+        answers: list[httpx.Response] = []
+        async with proxy_client(config) as client:
+
+            async def fetch_slow(i: int) -> None:
+                answers.append(await client.get(signed(slow.url(f"/img.png?n={i}"))))
+
+            async with anyio.create_task_group() as tg:
+                for i in range(STALLED):
+                    tg.start_soon(fetch_slow, i)
+                await until(lambda: stall.current == config.per_host_connections)
+                other = await client.get(signed(fast.url("/a.png")))
+                assert answers == []  # the other 32 wait in the queue: nothing refused
+                stall.release.set()
+    assert other.status_code == 200
+    assert [r.status_code for r in answers] == [200] * STALLED
+    assert stall.peak == config.per_host_connections
+
+
 async def test_a_redirect_takes_a_slot_of_the_host_it_goes_to(stall: Stall) -> None:
     config = make_config(
         upstream_connections=4, per_host_connections=2, per_host_queue=0, read_timeout=30.0
