@@ -130,3 +130,23 @@ def test_values_that_would_fail_mid_run_are_config_errors(
     with pytest.raises(ConfigError) as err:
         _parse(text, tmp_path)
     assert f"newsdesk.yaml:{line}:" in str(err.value) and words in str(err.value)
+
+
+def test_full_text_private_is_a_source_option(tmp_path: Path) -> None:
+    text = (
+        "groups:\n  g:\n    lan:\n      full_text: true\n      full_text_private: true\n"
+        "      c: http://192.168.1.5/feed\n    web:\n      full_text: true\n"
+        "      c: https://news.example/feed\n"
+    )
+    config = _parse(text, tmp_path)
+    lan, web = sorted(config.sources, key=lambda s: s.source)
+    assert [s.channel for s in config.sources] == ["c", "c"]  # not read as a channel
+    assert config.options_for(lan).full_text_private is True
+    assert config.options_for(web).full_text_private is False  # the default: refused
+
+
+def test_full_text_private_must_be_a_boolean(tmp_path: Path) -> None:
+    text = "groups:\n  g:\n    s:\n      full_text_private: sometimes\n      c: http://x/\n"
+    with pytest.raises(ConfigError) as err:
+        _parse(text, tmp_path)
+    assert "newsdesk.yaml:4:" in str(err.value) and "full_text_private" in str(err.value)

@@ -3,10 +3,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
 
+from newsdesk.fetch import FetchOptions, make_client
 from newsdesk.fulltext import (
     apply_selectors,
     check_selectors,
@@ -61,9 +63,11 @@ def article_page(charset: str = "utf-8", copies: int = 2) -> str:
 
 
 def fetch(url: str, **kwargs) -> str | None:
+    """``fetch_full_text`` with the feed client; the test pages live on loopback."""
+
     async def go() -> str | None:
-        async with httpx.AsyncClient() as client:
-            return await fetch_full_text(client, url, **kwargs)
+        async with make_client(FetchOptions()) as client:
+            return await fetch_full_text(client, url, allow_private=True, **kwargs)
 
     return asyncio.run(go())
 
@@ -318,3 +322,55 @@ def test_bad_selector_raises_before_any_request(server: LocalServer):
     with pytest.raises(ValueError, match="div\\[\\["):
         fetch(url, keep=["div[["])
     assert server.requests("/a.html") == []
+
+
+# -- addresses: the connect-time guard, and the full_text_private opt-in ---------------
+
+
+def fetch_via(client_factory: Callable[[], httpx.AsyncClient], url: str, **kwargs) -> str | None:
+    async def go() -> str | None:
+        async with client_factory() as client:
+            return await fetch_full_text(client, url, **kwargs)
+
+    return asyncio.run(go())
+
+
+def resolving_to_loopback() -> httpx.AsyncClient:
+    async def resolve(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]  # what a rebinding name answers at connect time
+
+    return make_client(FetchOptions(), resolver=resolve)
+
+
+def test_a_page_whose_name_resolves_to_loopback_at_connect_time_is_refused(
+    server: LocalServer, caplog
+) -> None:
+    server.route("/a.html", handler=lambda req: html_reply(article_page()))
+    url = f"http://news.test:{server.port}/a.html"
+    with caplog.at_level(logging.WARNING, logger="newsdesk.fulltext"):
+        assert fetch_via(resolving_to_loopback, url) is None
+    assert reason_logged(caplog, "private address 127.0.0.1 refused")
+    assert server.requests("/a.html") == []  # refused before connecting
+
+
+def test_allow_private_lets_the_same_page_through(server: LocalServer) -> None:
+    server.route("/a.html", handler=lambda req: html_reply(article_page()))
+    url = f"http://news.test:{server.port}/a.html"
+    html = fetch_via(resolving_to_loopback, url, allow_private=True)
+    assert html is not None
+    assert_article_only(html)
+
+
+def test_a_plain_client_is_still_refused_private_pages(server: LocalServer, caplog) -> None:
+    # No guarded transport: the peer address is checked before the page is used.
+    url = server.route("/a.html", handler=lambda req: html_reply(article_page()))
+    with caplog.at_level(logging.WARNING, logger="newsdesk.fulltext"):
+        assert fetch_via(httpx.AsyncClient, url) is None
+    assert reason_logged(caplog, "private address 127.0.0.1 refused")
+
+
+def test_pages_and_selectors_see_bounded_markup() -> None:
+    # A page nested 20,000 deep reaches the parsers flattened (clean/bounds.py).
+    deep = "<p>" + "正文。" * 2000 + "</p>" + "<div>" * 20_000 + "深处" + "</div>" * 20_000
+    out = apply_selectors(deep, [], [])
+    assert "深处" in out and out.count("<div>") <= 256

@@ -298,7 +298,13 @@ def test_process_feed_on_fixture_bodies() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(document.domain)//", "data:text/html,x", "vbscript:msgbox(1)"]
+    "url",
+    [
+        "javascript:alert(document.domain)//",
+        "data:text/html,x",
+        "vbscript:msgbox(1)",
+        "https:javascript:alert(1)",  # the scheme of a web URL, but no host
+    ],
 )
 def test_non_http_link_and_head_image_are_dropped(url: str) -> None:
     article = process_entry(

@@ -34,10 +34,14 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
+from newsdesk.clean.bounds import bound_markup
+
 if TYPE_CHECKING:
     import httpx
 
-# trafilatura, httpx and charset_normalizer are imported where used: config loading
+    from newsdesk.netguard import AddressGuard
+
+# trafilatura, httpx (netguard) and charset_normalizer are imported where used: config loading
 # imports this module for check_selectors, and they cost ~130 ms at every command's start.
 
 __all__ = [
@@ -112,7 +116,7 @@ def apply_selectors(html: str, keep: Sequence[str], drop: Sequence[str]) -> str:
     feed HTML that lacks the page's wrappers), the body minus drops is returned: a rule
     that does not match never empties an article. Invalid selectors raise ValueError.
     """
-    return _select(html, keep, drop)[0]
+    return _select(bound_markup(html).html, keep, drop)[0]
 
 
 # -- extraction (pure) -------------------------------------------------------------------
@@ -127,7 +131,7 @@ def extract_article(html: str, *, url: str | None = None, min_chars: int = 50) -
     import trafilatura
 
     result = trafilatura.extract(
-        html,
+        bound_markup(html).html,
         url=url,
         output_format="html",
         include_images=True,
@@ -149,7 +153,7 @@ _TRUNCATION_MARKS = ("…", "...", "阅读全文", "查看全文", "阅读原文
 
 def looks_truncated(html: str, *, min_chars: int = 200) -> bool:
     """Whether a feed body looks like a summary: short, or ending in "…"/"阅读全文"."""
-    body = LexborHTMLParser(html).body
+    body = LexborHTMLParser(bound_markup(html).html).body
     text = " ".join((body.text(separator=" ") if body is not None else "").split())
     return len(text) < min_chars or text.endswith(_TRUNCATION_MARKS)
 
@@ -171,6 +175,7 @@ def _page_base(html: str, final_url: str) -> str:
 
 
 def _content(html: str, final_url: str, keep: Sequence[str], drop: Sequence[str]) -> str | None:
+    html = bound_markup(html).html  # the parsers below stay linear (clean/bounds.py)
     base = _page_base(html, final_url)
     if keep or drop:
         picked, matched = _select(html, keep, drop)
@@ -255,28 +260,39 @@ class _PageError(Exception):
 
 
 async def _download(
-    client: httpx.AsyncClient, url: str, max_bytes: int, timeout: float
+    client: httpx.AsyncClient, url: str, max_bytes: int, timeout: float, guard: AddressGuard
 ) -> tuple[str, str]:
-    async with client.stream(
-        "GET", url, timeout=timeout, follow_redirects=True, headers={"Accept": _ACCEPT}
-    ) as resp:
-        if resp.status_code != 200:
-            raise _PageError(f"HTTP {resp.status_code}")
-        content_type = resp.headers.get("content-type")
-        mime = (content_type or "").split(";")[0].strip().lower()
-        if mime and mime not in _HTML_TYPES:
-            raise _PageError(f"not an HTML page ({mime})")
-        length = resp.headers.get("content-length", "")
-        if length.isdigit() and int(length) > max_bytes:
+    from newsdesk.netguard import guarding
+
+    with guarding(guard):  # every hop httpx follows connects under the guard
+        async with client.stream(
+            "GET", url, timeout=timeout, follow_redirects=True, headers={"Accept": _ACCEPT}
+        ) as resp:
+            return await _read_page(resp, max_bytes, guard)
+
+
+async def _read_page(resp: httpx.Response, max_bytes: int, guard: AddressGuard) -> tuple[str, str]:
+    if guard.used is None:  # a client without the guarded transport: check late, at least
+        from newsdesk.netguard import check_peer
+
+        check_peer(resp, guard)
+    if resp.status_code != 200:
+        raise _PageError(f"HTTP {resp.status_code}")
+    content_type = resp.headers.get("content-type")
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime and mime not in _HTML_TYPES:
+        raise _PageError(f"not an HTML page ({mime})")
+    length = resp.headers.get("content-length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise _PageError(f"page larger than {max_bytes} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
             raise _PageError(f"page larger than {max_bytes} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in resp.aiter_bytes():
-            size += len(chunk)
-            if size > max_bytes:
-                raise _PageError(f"page larger than {max_bytes} bytes")
-            chunks.append(chunk)
-        return _decode(b"".join(chunks), content_type), str(resp.url)
+        chunks.append(chunk)
+    return _decode(b"".join(chunks), content_type), str(resp.url)
 
 
 async def fetch_full_text(
@@ -287,21 +303,32 @@ async def fetch_full_text(
     drop: Sequence[str] = (),
     max_bytes: int = 3_000_000,
     timeout: float = 20.0,
+    allow_private: bool = False,
 ) -> str | None:
     """Download ``url`` and return its article HTML (absolute URLs, not yet sanitized).
 
     Returns None, with the reason logged, for any network or page problem: HTTP error,
-    timeout (``timeout`` bounds the whole download), non-HTML, too large, nothing found.
-    Invalid selectors are a config error and raise ValueError before any request.
-    Redirects are followed; the client's transport keeps its own address policy.
+    timeout (``timeout`` bounds the whole download), non-HTML, too large, nothing found,
+    a private address. Invalid selectors are a config error and raise ValueError before
+    any request. Redirects are followed; every hop's address is checked when it is
+    connected to (``newsdesk.netguard``: use a client from ``fetch.make_client``). No
+    private address is reached unless ``allow_private`` (a source's
+    ``full_text_private``), and even then not after a public one (like feeds).
     """
     import httpx
+
+    from newsdesk.netguard import AddressGuard
 
     check_selectors(keep)
     check_selectors(drop)
     try:
         async with asyncio.timeout(timeout):
-            html, final_url = await _download(client, url, max_bytes, timeout)
+            guard = AddressGuard(
+                refuse_private=not allow_private,
+                refuse_private_after_public=allow_private,
+                redirected=False,
+            )
+            html, final_url = await _download(client, url, max_bytes, timeout, guard)
     except TimeoutError:
         _failed(url, f"timed out after {timeout:g}s")
         return None

@@ -1,14 +1,25 @@
-"""What counts as a public address: one classifier for the feed fetcher and the image proxy.
+"""What counts as a public address, and which address a URL host spells.
 
-Both refuse private targets by the address actually connected to; they differ only in
-when (the proxy always, the fetcher after a public hop), not in what "private" means.
+One classifier for everything newsdesk fetches (feeds, full-text pages, proxied images);
+``netguard`` applies it to the address actually connected to. The callers differ only in
+when a private address is refused (the proxy always, full text unless the source opts in,
+feeds after a public hop), not in what "private" means. ``ip_from_host`` also reads the
+legacy IPv4 spellings (``2130706433``, ``0x7f000001``, ``0177.0.0.1``, ``127.1``) that
+browsers and libc accept, so no such spelling slips past as a "name".
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 
-__all__ = ["IPAddress", "embedded_ipv4", "is_private_address", "why_not_public"]
+__all__ = [
+    "IPAddress",
+    "embedded_ipv4",
+    "ip_from_host",
+    "is_private_address",
+    "why_not_public",
+]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -74,3 +85,44 @@ def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 def is_private_address(ip: IPAddress) -> bool:
     """True for anything that is not a globally routable unicast address."""
     return why_not_public(ip) is not None
+
+
+def ip_from_host(host: str) -> IPAddress | None:
+    """The address a URL host denotes when it is an IP in any spelling, else None."""
+    host = host.strip("[]").rstrip(".")
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return _legacy_ipv4(host)
+
+
+def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    # inet_aton() rules, as browsers and libc apply them: 1-4 parts, each decimal, 0x-hex
+    # or 0-octal; the last part fills the remaining bytes.
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = []
+    for part in parts:
+        value = _number(part)
+        if value is None:
+            return None
+        numbers.append(value)
+    *head, last = numbers
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = last
+    for i, n in enumerate(head):
+        value += n << (8 * (3 - i))
+    return ipaddress.IPv4Address(value)
+
+
+def _number(part: str) -> int | None:
+    lowered = part.lower()
+    if re.fullmatch(r"0x[0-9a-f]*", lowered):
+        return int(lowered[2:] or "0", 16)
+    if re.fullmatch(r"0[0-7]+", part):
+        return int(part, 8)
+    if re.fullmatch(r"[1-9][0-9]*|0", part):
+        return int(part, 10)
+    return None

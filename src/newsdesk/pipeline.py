@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from newsdesk.config import USE_PROXY_SERVER, Config
 from newsdesk.errors import ParseError, PublishError, StoreError
@@ -278,9 +277,7 @@ async def _ingest(
         )
     articles = await asyncio.to_thread(process_feed, parsed, source, now=when)
     if options.full_text:
-        articles = await _with_full_text(
-            store, client, config, source, result.final_url or source.url, parsed, articles, when
-        )
+        articles = await _with_full_text(store, client, config, source, parsed, articles, when)
     kept, filtered = _filter(config, source, articles)
     kept = _reconcile(store, source, kept)
     report = store.save_feed(
@@ -300,10 +297,17 @@ async def _ingest(
         updated=report.updated,
         unchanged=report.unchanged,
         filtered=filtered,
-        warnings=tuple(parsed.warnings),
+        warnings=(*parsed.warnings, *_content_notes(articles)),
         remapped=report.remapped,
         hints=_hints(parsed),
     )
+
+
+def _content_notes(articles: list[Article]) -> tuple[str, ...]:
+    """What cleaning gave up in some article (flattened nesting…), once per article."""
+    from newsdesk.process import NOTES
+
+    return tuple(f"{a.link or a.title}: {a.extra[NOTES]}" for a in articles if NOTES in a.extra)
 
 
 def _reconcile(store: Any, source: FeedSource, articles: list[Article]) -> list[Article]:
@@ -375,22 +379,20 @@ async def _with_full_text(
     client: Any,
     config: Config,
     source: FeedSource,
-    feed_url: str,
     parsed: Any,
     articles: list[Article],
     now: datetime,
 ) -> list[Article]:
     """Replace summaries with the article page's main content, for articles not yet stored.
 
-    Pages go through the feed fetcher (caps, timeouts, redirect checks). A page on a
-    private address is fetched only from the feed's own host: a public feed must not be
-    able to point newsdesk at the user's network.
+    Pages go through the feed fetcher (caps, timeouts, redirect checks, the connect-time
+    address guard). No page is fetched from a private address unless the source sets
+    ``full_text_private``: a feed must not be able to point newsdesk at the user's network.
     """
     from newsdesk.fetch import fetch_one
     from newsdesk.fulltext import extract_page
     from newsdesk.process import process_entry
 
-    feed_host = urlsplit(feed_url).hostname
     base = fetch_options(config)
     options = config.options_for(source)
     by_link = {e.link: e for e in parsed.entries if e.link}
@@ -402,8 +404,7 @@ async def _with_full_text(
         if entry is None or article.article_id in stored:
             return article
         link = article.link or ""
-        same_host = urlsplit(link).hostname == feed_host
-        page_options = replace(base, retries=1, public_only=not same_host)
+        page_options = replace(base, retries=1, public_only=not options.full_text_private)
         page = replace(source, key=link, url=link)
         async with gate:
             result = await fetch_one(client, page, None, page_options)

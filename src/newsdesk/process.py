@@ -21,10 +21,12 @@ from newsdesk.clean import clean_html, clean_title, first_image, html_text
 from newsdesk.clean.urls import absolutize, is_http_url, strip_url
 from newsdesk.models import Article, Entry, FeedSource, ParsedFeed
 
-__all__ = ["UNDATED", "content_hash", "entry_id", "process_entry", "process_feed"]
+__all__ = ["NOTES", "UNDATED", "content_hash", "entry_id", "process_entry", "process_feed"]
 
 # Article.extra key set when the feed gave no usable date (published = first-seen time).
 UNDATED = "undated"
+# Article.extra key: what cleaning gave up to keep its cost linear (clean/bounds.py).
+NOTES = "notes"
 
 UNTITLED = "(untitled)"
 _TITLE_FROM_BODY_CHARS = 60
@@ -154,7 +156,8 @@ def process_entry(
         if not is_http_url(link):  # javascript:, data:… would end up in an href
             link = None
     base = link or fallback_base
-    html = clean_html(_raw_body(entry), base)
+    notes: list[str] = []
+    html = clean_html(_raw_body(entry), base, notes=notes)
     title = _title(entry, html)
     published, dated = _published(entry, source, now)
     head_image = _head_image(html, entry, base)
@@ -175,7 +178,7 @@ def process_entry(
         # An undated entry gets "now" on every poll: leave that out of the hash, or each
         # run would count as an update (the pipeline keeps the first-seen date instead).
         content_hash=content_hash(title, link, html, head_image, published if dated else None),
-        extra={} if dated else {UNDATED: "1"},
+        extra=({} if dated else {UNDATED: "1"}) | ({NOTES: "; ".join(notes)} if notes else {}),
     )
 
 

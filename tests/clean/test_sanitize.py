@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.clean import clean_html
-from newsdesk.clean.sanitize import IFRAME_HOSTS, iframe_src_allowed
+from newsdesk.clean.sanitize import IFRAME_HOSTS, iframe_src_allowed, sanitize
 from tests.clean.invariants import foreign_iframes, handlers, has_script_element, script_urls
 
 BASE = "https://www.example.com/news/1.html"
@@ -273,3 +273,54 @@ def test_media_elements_lose_data_attributes(tag: str) -> None:
 def test_data_attributes_with_odd_names_are_dropped() -> None:
     html = '<p data-a{="1" data-b`="2" data-c="3" data-ä="4" data-d.e:f_g-h="5">x</p>'
     assert clean_html(html, None) == '<p data-c="3" data-d.e:f_g-h="5">x</p>'
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<blockquote cite="data:text/html,x">q</blockquote>', "<blockquote>q</blockquote>"),
+        ('<q cite="DATA:text/html,x">q</q>', "<q>q</q>"),
+        ('<del cite=" data:x" datetime="2024">d</del>', '<del datetime="2024">d</del>'),
+        ('<blockquote cite="intent://x#Intent;end">q</blockquote>', "<blockquote>q</blockquote>"),
+        ('<ins cite="view-source:https://a.example/">i</ins>', "<ins>i</ins>"),
+        ('<video poster="data:image/png,x" controls></video>', '<video controls=""></video>'),
+        ('<video poster="view-source:https://a.example/p.jpg"></video>', "<video></video>"),
+        ('<video src="intent://v#Intent;end"></video>', "<video></video>"),
+        ('<a href="https:javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
+        ('<p data-href="data:text/html,x" class="c">p</p>', '<p class="c">p</p>'),
+        # what stays: web URLs, relative ones, mailto: links
+        ('<ins cite="https://a.example/why">i</ins>', '<ins cite="https://a.example/why">i</ins>'),
+        ('<q cite="/why">q</q>', '<q cite="/why">q</q>'),
+        (
+            '<a href="mailto:a@example.com">m</a>',
+            '<a href="mailto:a@example.com" rel="noopener noreferrer">m</a>',
+        ),
+    ],
+)
+def test_url_attributes_keep_only_web_urls(html: str, expected: str) -> None:
+    assert sanitize(html) == expected  # the sanitizer alone, without the cleaner's tree pass
+    assert clean_html(html, None) == expected
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        "intent://scan/#Intent;scheme=zxing;end",
+        "view-source:https://a.example/a.jpg",
+        "data:image/png;base64,AAAA",
+        "javascript:alert(1)",
+        "blob:https://a.example/x",
+        "https:javascript:alert(1)",
+        "file:///etc/passwd",
+    ],
+)
+def test_srcset_with_a_non_web_candidate_is_dropped(candidate: str) -> None:
+    html = (
+        f'<img src="https://a.example/a.jpg" srcset="https://a.example/b.jpg 1x, {candidate} 2x">'
+    )
+    assert "srcset" not in sanitize(html)
+    assert "srcset" not in clean_html(html, BASE)
+
+
+def test_image_whose_src_is_not_a_web_url_is_removed() -> None:
+    assert clean_html('<p><img src="https:javascript:alert(1)"></p>', BASE) == "<p></p>"

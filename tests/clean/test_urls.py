@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.clean import clean_html
-from newsdesk.clean.urls import absolutize, map_srcset, srcset_urls
+from newsdesk.clean.urls import absolutize, is_http_url, map_srcset, srcset_urls
 
 BASE = "https://www.example.com/news/2022/1.html"
 
@@ -109,3 +109,28 @@ def test_srcset_reading_is_linear(srcset: str, urls: list[str]) -> None:
     mapped = map_srcset(srcset, lambda url: f"<{url}>")
     assert mapped.replace("<", "").replace(">", "") == srcset  # spacing kept byte-exact
     assert mapped.count("<") == len(urls)
+
+
+@pytest.mark.parametrize(
+    ("url", "http"),
+    [
+        ("https://a.example/x.jpg", True),
+        ("http://a.example", True),
+        ("HTTPS://A.EXAMPLE/X.JPG", True),  # schemes are case-insensitive
+        ("Http://a.example/", True),
+        ("  https://a.example/x", True),  # what a browser trims
+        ("ht\ttps://a.example/", True),  # and the tab it drops
+        ("https:javascript:alert(1)", False),  # a web scheme, but no //host
+        ("http:foo", False),
+        ("https:/a.example/x", False),
+        ("https://", False),
+        ("https:///x", False),
+        ("//a.example/x", False),  # protocol-relative: not absolute
+        ("/x.jpg", False),
+        ("javascript:alert(1)", False),
+        ("data:image/png;base64,AAAA", False),
+        ("ftp://a.example/x", False),
+    ],
+)
+def test_is_http_url(url: str, http: bool) -> None:
+    assert is_http_url(url) is http

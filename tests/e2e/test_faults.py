@@ -255,28 +255,48 @@ def test_far_future_and_overflowing_dates_do_not_stop_the_run(
     assert not any("9999" in t or "1970" in t for t in texts)  # first-seen time instead
 
 
-def test_full_text_refuses_a_private_page_on_another_host(
-    server: LocalServer, write_config, tmp_path: Path
+@pytest.mark.parametrize("page_host", ["127.0.0.2", "127.0.0.1"], ids=["other", "own"])
+def test_full_text_refuses_a_private_page(
+    server: LocalServer, write_config, tmp_path: Path, page_host: str
 ) -> None:
-    # The feed is on 127.0.0.1; its article link points at 127.0.0.2 (another, private host).
-    other = LocalServer(host="127.0.0.2")
-    with other:
-        other.route(
+    # The feed is on 127.0.0.1: a LAN feed is fine. Its article page, on another private
+    # host or on the feed's own, is not fetched unless the source sets full_text_private.
+    with LocalServer(host=page_host) as pages:
+        pages.route(
             "/secret",
             "<html><body><article><p>" + "内网机密内容。" * 20 + "</p></article></body></html>",
             headers={"Content-Type": "text/html; charset=utf-8"},
         )
         feed = (
             b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
-            b"<title>teaser</title><link>" + other.url("/secret").encode() + b"</link>"
+            b"<title>teaser</title><link>" + pages.url("/secret").encode() + b"</link>"
             b"<guid>p1</guid><description>summary only</description></item></channel></rss>"
         )
         url = server.route("/feed", feed, headers={"Content-Type": RSS})
         cfg = write_config(f"  g:\n    s:\n      full_text: true\n      c: {url}\n")
         assert run_cli("run", "-c", str(cfg)).exit_code == 0
-        assert other.requests("/secret") == []
+        assert pages.requests("/secret") == []
     text = next(iter(posts(tmp_path).values()))
     assert "summary only" in text and "内网机密" not in text
+
+
+def test_deeply_nested_item_is_published_flattened_with_a_note(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
+    body = "<div>" * 10_000 + "深层正文" + "</div>" * 10_000  # ~110 KB, under max_bytes
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        f"<title>深</title><guid>d1</guid><description><![CDATA[{body}]]></description>"
+        "</item></channel></rss>"
+    ).encode()
+    url = server.route("/deep", feed, headers={"Content-Type": RSS})
+    cfg = write_config(f"  g:\n    s:\n      c: {url}\n")
+    result = run_cli("run", "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    table = " ".join(result.output.replace("│", " ").split())
+    assert "深: markup nested deeper than 256 elements: 9744 tags flattened" in table
+    text = next(iter(posts(tmp_path).values()))
+    assert "深层正文" in text and text.count("<div>") <= 256 + 1  # + the post's own wrapper
 
 
 def test_migrated_posts_keep_their_files_through_full_republish_and_reused_ids(

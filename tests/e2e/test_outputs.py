@@ -100,8 +100,9 @@ def test_full_text_fetches_the_article_page(
         b"</channel></rss>"
     )
     url = server.route("/summaries", feed, headers={"Content-Type": RSS})
-    cfg = write_config(
-        f"  g:\n    s:\n      full_text: true\n      drop: ['.ad']\n      c: {url}\n"
+    cfg = write_config(  # the test server is on loopback: a private address
+        f"  g:\n    s:\n      full_text: true\n      full_text_private: true\n"
+        f"      drop: ['.ad']\n      c: {url}\n"
     )
     assert run_cli("run", "-c", str(cfg)).exit_code == 0
     text = next(iter(posts(tmp_path).values()))

@@ -151,7 +151,7 @@ async def test_address_policy_refuses_direct_connections(
     options = fast_options(address_policy=lambda ip: not only_127_0_0_2_is_private(ip))
     async with make_client(options) as client:
         [result] = await fetch_among_healthy(client, server, [blocked], options)
-    assert result.error == f"address {PRIVATE_HOST} refused by the address policy"
+    assert result.error == f"address {PRIVATE_HOST} refused (address policy)"
     assert private_server.requests("/feed.xml") == []
 
 
@@ -163,7 +163,7 @@ async def test_address_policy_applies_to_resolved_names(server: LocalServer) -> 
     async with make_client(options) as client:
         results = await fetch_all(client, [source], {}, options)
     assert results[0].error is not None
-    assert results[0].error.endswith("refused by the address policy")
+    assert results[0].error.endswith("refused (address policy)")
     assert server.requests("/feed.xml") == []
 
 

@@ -107,12 +107,30 @@ def test_sizes(text: object, size: int) -> None:
         ({"svg": "maybe"}, "proxy_server.svg"),
         ({"cache_dir": 3}, "proxy_server.cache_dir"),
         ({"max_bytes": "3GB"}, "proxy_server.max_bytes"),
+        ({"per_host_connections": 0}, "proxy_server.per_host_connections"),
+        ({"per_host_connections": 33}, "proxy_server.per_host_connections"),
+        ({"per_host_queue": -1}, "proxy_server.per_host_queue"),
     ],
 )
 def test_errors_name_the_key(patch: dict, names: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse({**SEED, **patch})
     assert names in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("patch", "per_host", "queue"),
+    [
+        ({}, 8, 64),
+        ({"upstream_connections": 6}, 3, 64),  # the default share stays at most half the pool
+        ({"upstream_connections": 1}, 1, 64),
+        ({"per_host_connections": 2, "per_host_queue": 0}, 2, 0),
+        ({"upstream_connections": 4, "per_host_connections": 4}, 4, 64),
+    ],
+)
+def test_per_host_share(patch: dict, per_host: int, queue: int) -> None:
+    config = parse({**SEED, **patch})
+    assert (config.per_host_connections, config.per_host_queue) == (per_host, queue)
 
 
 def test_missing_public_url() -> None:

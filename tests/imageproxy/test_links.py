@@ -32,3 +32,24 @@ def test_non_http_urls_left_alone(url: str) -> None:
 def test_sign_url_needs_a_key() -> None:
     with pytest.raises(ValueError):
         sign_url(make_config(keys=()), ZAKER)
+
+
+def test_upper_case_schemes_are_proxied() -> None:
+    url = "HTTPS://ZKRES1.MYZAKER.COM/A.JPG"
+    assert url_builder(make_config())(url) == sign_url(make_config(), url)
+    assert url_builder(make_config(keys=()))(url) == "https://img.example.org/?" + url
+
+
+@pytest.mark.parametrize("keys", [True, False])
+def test_a_url_already_through_the_proxy_is_left_alone(keys: bool) -> None:
+    config = make_config() if keys else make_config(keys=())
+    image_url = url_builder(config)
+    once = image_url(ZAKER)
+    assert once != ZAKER and image_url(once) == once
+    shouting = "HTTPS://IMG.EXAMPLE.ORG/" + once.removeprefix("https://img.example.org/")
+    assert image_url(shouting) == shouting
+
+
+@pytest.mark.parametrize("url", ["https:javascript:alert(1)", "http:foo", "intent://x"])
+def test_urls_without_a_web_host_are_left_alone(url: str) -> None:
+    assert url_builder(make_config())(url) == url

@@ -16,9 +16,24 @@ def test_prefix_proxy_appends_the_url_raw() -> None:
     assert prefix_proxy(PROXY)(url) == PROXY + url
 
 
-def test_prefix_proxy_never_double_prefixes() -> None:
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (ZAKER, PROXY + ZAKER),
+        (PROXY + ZAKER, PROXY + ZAKER),  # already proxied: never twice
+        (PROXY.upper() + ZAKER, PROXY.upper() + ZAKER),
+        ("HTTP://ZKRES1.MYZAKER.COM/A.JPG", PROXY + "HTTP://ZKRES1.MYZAKER.COM/A.JPG"),
+    ],
+)
+def test_prefix_proxy_never_double_prefixes(url: str, expected: str) -> None:
     proxy = prefix_proxy(PROXY)
-    assert proxy(proxy(ZAKER)) == PROXY + ZAKER
+    assert proxy(url) == expected
+    assert proxy(proxy(url)) == expected
+
+
+def test_rewrite_never_double_prefixes() -> None:
+    html = f'<img src="{PROXY}{ZAKER}"><video poster="{PROXY}{ZAKER}"></video>'
+    assert rewrite_images(html, prefix_proxy(PROXY)) == html
 
 
 def test_empty_prefix_is_identity() -> None:
@@ -51,9 +66,27 @@ def test_seed_image_tag() -> None:
             '<picture><source srcset="P/https://a.example/1.webp" type="image/webp">'
             '<img src="P/https://a.example/1.jpg"></picture>',
         ),
+        # Media go through the proxy like images: video src and poster, every source src.
         (
             '<video src="https://a.example/v.mp4" poster="https://a.example/p.jpg"></video>',
-            '<video src="https://a.example/v.mp4" poster="P/https://a.example/p.jpg"></video>',
+            '<video src="P/https://a.example/v.mp4" poster="P/https://a.example/p.jpg"></video>',
+        ),
+        (
+            '<video controls=""><source src="https://a.example/v.webm" type="video/webm">'
+            '<source src="https://a.example/v.mp4"></video>',
+            '<video controls=""><source src="P/https://a.example/v.webm" type="video/webm">'
+            '<source src="P/https://a.example/v.mp4"></video>',
+        ),
+        (
+            '<audio src="https://a.example/a.mp3"><source src="https://a.example/a.ogg"></audio>',
+            '<audio src="P/https://a.example/a.mp3"><source src="P/https://a.example/a.ogg">'
+            "</audio>",
+        ),
+        # Upper-case schemes are web URLs too.
+        ('<img src="HTTPS://A.EXAMPLE/1.JPG">', '<img src="P/HTTPS://A.EXAMPLE/1.JPG">'),
+        (
+            '<img src="x.jpg" srcset="Http://a.example/1.jpg 1x">',
+            '<img src="x.jpg" srcset="P/Http://a.example/1.jpg 1x">',
         ),
         # Not images: links to images, data-* attributes, iframes stay as they are.
         (

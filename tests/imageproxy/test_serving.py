@@ -70,6 +70,19 @@ async def test_octet_stream_image_accepted_by_its_bytes(server: LocalServer) -> 
     assert r.headers["content-type"] == "image/png"
 
 
+@pytest.mark.parametrize("cached", [False, True])
+async def test_video_served_like_an_image(
+    server: LocalServer, tmp_path: Path, cached: bool
+) -> None:
+    video = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41" + b"\0" * 3000
+    url = server.route("/clip.mp4", video, headers={"Content-Type": "video/mp4"})
+    async with proxy_client(make_config(cache_dir=tmp_path if cached else None)) as client:
+        r = await client.get(signed(url))
+    assert r.status_code == 200 and r.content == video
+    assert r.headers["content-type"] == "video/mp4"
+    assert r.headers["content-security-policy"] == "default-src 'none'"
+
+
 async def test_svg_served_sandboxed(server: LocalServer) -> None:
     url = server.route("/a.svg", SVG, headers={"Content-Type": "image/svg+xml"})
     async with proxy_client(make_config()) as client:

@@ -46,9 +46,9 @@ Handler = Callable[[Request], Reply]
 
 
 class LocalServer:
-    """Threaded HTTP/1.1 server bound to an ephemeral loopback port."""
+    """Threaded HTTP/1.1 server bound to an ephemeral loopback port (or ``port``)."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._routes: dict[str, Handler] = {}
         self._seen: dict[str, list[Request]] = {}
         self._lock = threading.Lock()
@@ -100,7 +100,7 @@ class LocalServer:
                 if not isinstance(sys.exc_info()[1], ConnectionError):
                     super().handle_error(request, client_address)
 
-        self.httpd = _Server((host, 0), _H)
+        self.httpd = _Server((host, port), _H)
         self.httpd.daemon_threads = True
         self.host = host
         self.port = self.httpd.server_address[1]

@@ -1,6 +1,7 @@
 """``clean_html``: site rules -> lazy images -> URLs -> sanitize, parsing the HTML once.
 
-(Then a site's "after" rules, which may only delete whitespace between tags.)
+(Then a site's "after" rules, which may only delete whitespace between tags.) Before the
+parse, ``bounds.py`` caps nesting depth and attributes, so the parsers' work is linear.
 
 The first three steps share one lexbor tree (an HTML5 parser, like the html5ever inside
 nh3, so both see the same tree). The sanitizer runs last, so whatever a rule or a repair
@@ -13,18 +14,13 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from newsdesk.clean.bounds import bound_markup
 from newsdesk.clean.images import is_placeholder, repair_image
 from newsdesk.clean.policy import DEFAULT_POLICY, CleanPolicy
 from newsdesk.clean.rules import SiteRules, TextRule, rules_for
 from newsdesk.clean.sanitize import UNWRAP_FIRST, iframe_src_allowed, sanitize
 from newsdesk.clean.text import CONTROL_CHARS
-from newsdesk.clean.urls import (
-    absolutize,
-    has_unsafe_scheme,
-    map_srcset,
-    srcset_urls,
-    strip_url,
-)
+from newsdesk.clean.urls import absolutize, is_safe_srcset, map_srcset, strip_url
 
 __all__ = ["clean_html", "first_image"]
 
@@ -53,7 +49,7 @@ def _fix_urls(node: LexborNode, base: str | None) -> None:
     srcset = attrs.get("srcset")
     if srcset:
         fixed = map_srcset(srcset, lambda url: absolutize(url, base))
-        if any(has_unsafe_scheme(u) for u in srcset_urls(fixed)):
+        if not is_safe_srcset(fixed):
             del attrs["srcset"]  # here rather than in the sanitizer: keeps attribute order
         elif fixed != srcset:
             attrs["srcset"] = fixed
@@ -105,10 +101,19 @@ def _rewrite(tree: LexborHTMLParser, base: str | None, policy: CleanPolicy) -> N
             node.unwrap()
 
 
-def _prepare(html: str, rules: SiteRules, base: str | None, policy: CleanPolicy) -> str:
+def _prepare(
+    html: str,
+    rules: SiteRules,
+    base: str | None,
+    policy: CleanPolicy,
+    notes: list[str] | None = None,
+) -> str:
     for text_rule in rules.text:
         html = text_rule(html)
-    tree = LexborHTMLParser(html, is_fragment=True)
+    bounded = bound_markup(html, max_depth=policy.max_depth, max_attributes=policy.max_attributes)
+    if notes is not None:
+        notes.extend(bounded.notes)
+    tree = LexborHTMLParser(bounded.html, is_fragment=True)
     for tree_rule in rules.tree:
         tree_rule(tree)
     _rewrite(tree, base, policy)
@@ -116,18 +121,26 @@ def _prepare(html: str, rules: SiteRules, base: str | None, policy: CleanPolicy)
     return tree.html or ""
 
 
-def clean_html(html: str, base_url: str | None, policy: CleanPolicy = DEFAULT_POLICY) -> str:
+def clean_html(
+    html: str,
+    base_url: str | None,
+    policy: CleanPolicy = DEFAULT_POLICY,
+    *,
+    notes: list[str] | None = None,
+) -> str:
     """Clean one article body: the result is safe to publish as-is.
 
     ``base_url`` (the article link, else the feed URL) resolves relative URLs and picks the
-    site rules. Image URLs stay the originals; proxies are added at publish time.
+    site rules. Image URLs stay the originals; proxies are added at publish time. What had
+    to be given up to keep the cost linear (flattened nesting, cut attributes) is appended
+    to ``notes`` as sentences.
     """
     html = CONTROL_CHARS.sub("", html)
     rules = rules_for(base_url, policy.site_rules)
     if "<" not in html and not rules.text:  # plain text: nothing to rewrite, only to escape
         out = sanitize(html, policy.iframe_hosts)
     else:
-        prepared = _prepare(html, rules, base_url, policy)
+        prepared = _prepare(html, rules, base_url, policy, notes)
         if len(prepared) > policy.max_growth * len(html) + _GROWTH_SLACK:
             prepared = _prepare(_FORMATTING_TAG.sub("", html), rules, base_url, policy)
         out = sanitize(prepared, policy.iframe_hosts)

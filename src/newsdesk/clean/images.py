@@ -11,7 +11,7 @@ import re
 
 from selectolax.lexbor import LexborAttributes, LexborNode
 
-from newsdesk.clean.urls import absolutize, srcset_urls, strip_url, url_scheme
+from newsdesk.clean.urls import absolutize, is_http_url, srcset_urls, strip_url, url_scheme
 
 __all__ = ["LAZY_SRCSET_ATTRIBUTES", "LAZY_SRC_ATTRIBUTES", "is_placeholder", "repair_image"]
 
@@ -27,13 +27,11 @@ _PLACEHOLDER_NAME = re.compile(
 
 
 def _unusable(src: str) -> bool:
-    """Empty, ``#``, or any scheme but http(s) (data:, about:blank, javascript:, …):
-    nothing a post can show or the image proxy can fetch."""
+    """Empty, ``#``, or any scheme but http(s) with a host (data:, about:blank,
+    javascript:, https:javascript:…): nothing a post can show or the proxy can fetch."""
     if not src or src == "#":
         return True
-    if src.startswith(("http://", "https://")):
-        return False
-    return url_scheme(src) not in (None, "http", "https")
+    return url_scheme(src) is not None and not is_http_url(src)
 
 
 def is_placeholder(src: str) -> bool:

@@ -9,11 +9,14 @@ the earlier steps (site rules, lazy images, URLs) never have to be trusted:
   ``src``) and unless the name is odd (not ``[a-z][a-z0-9._:-]*``). No attribute at
   all keeps a javascript:/vbscript: value (a theme's lazy-load script may well copy
   ``data-href`` into a link);
-* URL attributes keep only ``URL_SCHEMES`` (relative URLs pass). ``data:`` is refused
-  everywhere, images included: in feeds a data: image is a lazy-load placeholder or a
-  tracking pixel, it bloats the post, and the image proxy could not serve it anyway;
-* ``srcset`` (which ammonia does not check) loses the whole attribute if any candidate has
-  an unsafe scheme;
+* URL attributes (``URL_ATTRIBUTES``: href, src, cite, poster, checked here because
+  ammonia skips some, cite among them) keep only ``URL_SCHEMES``, http(s) only with a
+  host (relative URLs pass). ``data:`` is refused everywhere, images included: in feeds a
+  data: image is a lazy-load placeholder or a tracking pixel, it bloats the post, and the
+  image proxy could not serve it anyway; a ``data-*`` attribute holding a data: URL goes
+  too (lazy-load scripts copy them into ``src``);
+* ``srcset`` (which ammonia does not check) loses the whole attribute unless every
+  candidate is relative or http(s) (no ``intent:``, ``view-source:``…);
 * an ``<iframe src>`` survives only as https on a host of ``policy.iframe_hosts``;
 * note: when ``attribute_filter`` drops an attribute, ammonia moves the element's last
   attribute into its slot. The cleaner's tree pass removes what it can beforehand (unsafe
@@ -31,7 +34,13 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from newsdesk.clean.urls import has_unsafe_scheme, is_script_url, srcset_urls, strip_url
+from newsdesk.clean.urls import (
+    allowed_url,
+    has_unsafe_scheme,
+    is_safe_srcset,
+    is_script_url,
+    strip_url,
+)
 
 __all__ = [
     "ATTRIBUTES",
@@ -41,6 +50,7 @@ __all__ = [
     "SET_ATTRIBUTES",
     "TAGS",
     "UNWRAP_FIRST",
+    "URL_ATTRIBUTES",
     "URL_SCHEMES",
     "iframe_src_allowed",
     "sanitize",
@@ -105,6 +115,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
 GENERIC_ATTRIBUTE_PREFIXES: frozenset[str] = frozenset({"data-"})
 
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+URL_ATTRIBUTES: frozenset[str] = frozenset({"href", "src", "cite", "poster"})
 
 LINK_REL = "noopener noreferrer"
 
@@ -142,10 +153,6 @@ def iframe_src_allowed(src: str, hosts: frozenset[str]) -> bool:
     return host is not None and host in hosts
 
 
-def _srcset_safe(value: str) -> bool:
-    return not any(has_unsafe_scheme(url) for url in srcset_urls(value))
-
-
 # ammonia keeps any ``data-*`` name, `{` or a backtick included; Hexo then shows such a
 # tag as text. Names outside this shape are never real attributes: drop them.
 _ATTR_NAME = re.compile(r"[a-z][a-z0-9._:-]*")
@@ -167,10 +174,12 @@ def _make_filter(iframe_hosts: frozenset[str]) -> Callable[[str, str, str], str 
         if is_script_url(value):  # in any attribute: data-href, title, width, …
             return False
         if attr == "srcset":
-            return _srcset_safe(value)
+            return is_safe_srcset(value)
         if tag == "iframe" and attr == "src":
             return iframe_src_allowed(value, iframe_hosts)
-        return True
+        if attr in URL_ATTRIBUTES:
+            return allowed_url(value, URL_SCHEMES)
+        return not (attr.startswith("data-") and has_unsafe_scheme(value))
 
     def attribute_filter(tag: str, attr: str, value: str) -> str | None:
         if keep(tag, attr, value):

@@ -11,8 +11,10 @@ from urllib.parse import urljoin, urlsplit
 
 __all__ = [
     "absolutize",
+    "allowed_url",
     "has_unsafe_scheme",
     "is_http_url",
+    "is_safe_srcset",
     "is_script_url",
     "map_srcset",
     "srcset_urls",
@@ -27,6 +29,10 @@ _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "mocha"})
 _UNSAFE_SCHEMES = _SCRIPT_SCHEMES | {"data"}
 _C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
+# http(s) with an authority: "https:javascript:alert(1)" or "http:foo" has the scheme but
+# no "//host", and browsers, urllib and the proxy each read such a thing differently.
+_HTTP_URL = re.compile(r"https?://[^/\\?#\s]", re.IGNORECASE)
+_HTTP_SCHEMES = frozenset({"http", "https"})
 
 
 def strip_url(url: str) -> str:
@@ -56,7 +62,22 @@ def is_script_url(url: str) -> bool:
 
 
 def is_http_url(url: str) -> bool:
-    return url_scheme(url) in ("http", "https")
+    """An absolute http(s) URL with a host, whatever the case (``HTTPS://A.EXAMPLE/``)."""
+    return _HTTP_URL.match(_URL_NOISE.sub("", url).strip(_C0_AND_SPACE)) is not None
+
+
+def allowed_url(url: str, schemes: frozenset[str] = _HTTP_SCHEMES) -> bool:
+    """Relative, or absolute with one of ``schemes`` (http(s) only with a host): an allowlist,
+    so ``data:``, ``intent:``, ``view-source:``, ``blob:``… never pass."""
+    scheme = url_scheme(url)
+    if scheme is None:
+        return True
+    return scheme in schemes and (scheme not in _HTTP_SCHEMES or is_http_url(url))
+
+
+def is_safe_srcset(srcset: str) -> bool:
+    """Every candidate of a ``srcset`` is relative or http(s)."""
+    return all(allowed_url(url) for url in srcset_urls(srcset))
 
 
 def absolutize(url: str, base: str | None) -> str:

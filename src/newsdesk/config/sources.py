@@ -18,7 +18,7 @@ from newsdesk.models import FeedSource
 __all__ = ["SOURCE_OPTION_KEYS", "SourceOptions", "feed_sources", "resolve_feed_url"]
 
 CHANNEL_KEYS = {"url", "image_proxy", "user_agent", "referer", "timezone"}
-SOURCE_OPTION_KEYS = {"full_text", "keep", "drop", "include", "exclude"}
+SOURCE_OPTION_KEYS = {"full_text", "full_text_private", "keep", "drop", "include", "exclude"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class SourceOptions:
     """Options a source carries beside its channels."""
 
     full_text: bool = False
+    # Article pages on private addresses (LAN, loopback) may be fetched for full text;
+    # off, a feed's links can never point newsdesk into the user's network.
+    full_text_private: bool = False
     keep: tuple[str, ...] = ()  # CSS selectors to keep (scraper rules)
     drop: tuple[str, ...] = ()  # CSS selectors to drop
     include: tuple[str, ...] = ()  # regexes: keep only matching articles
@@ -106,6 +109,7 @@ def _source_options(v: Validator, channels: Mapping) -> SourceOptions:
 
     options = SourceOptions(
         full_text=v.boolean(channels, "full_text", False),
+        full_text_private=v.boolean(channels, "full_text_private", False),
         keep=selectors("keep"),
         drop=selectors("drop"),
         include=selectors("include"),

@@ -6,8 +6,8 @@
 Modules:
 
     options.py    FetchOptions (frozen; passed in, never global)
-    transport.py  make_client: httpx over a network backend that checks each address
-    addresses.py  address policy, private-address classifier, the per-hop guard
+    transport.py  make_client: httpx over newsdesk.netguard's guarded transport
+    addresses.py  address policy and private-address classifier (applied by netguard)
     fetcher.py    fetch_one: attempts, retries, redirects, conditional GET
     scheduler.py  fetch_all: concurrency overall and per host (slots.py)
     decode.py     body reading within the size cap, gzip/deflate/br undone piece by piece

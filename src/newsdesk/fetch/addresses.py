@@ -1,4 +1,4 @@
-"""Which IP addresses a fetch may connect to.
+"""Which IP addresses a feed fetch may connect to.
 
 Two separate ideas live here:
 
@@ -8,18 +8,17 @@ Two separate ideas live here:
   chain has reached a public address, it may not continue to a private one. That stops a
   public feed from bouncing the fetcher into the user's network (SSRF).
 
-Both are applied by the transport to the address actually connected to (see
-``transport.py``), which closes the DNS-rebinding hole that a hostname check leaves open.
+Both are applied to the address actually connected to by ``newsdesk.netguard`` (the
+guard shared with full text and the image proxy), which closes the DNS-rebinding hole
+that a hostname check leaves open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from newsdesk.netaddr import IPAddress, is_private_address
+from newsdesk.netguard import AddressGuard, AddressRefused, AddressRule, guarding
 
 __all__ = [
     "AddressGuard",
@@ -27,16 +26,12 @@ __all__ = [
     "AddressRefused",
     "IPAddress",
     "allow_any_address",
-    "current_guard",
     "guarding",
     "is_private_address",
+    "policy_rule",
 ]
 
 AddressPolicy = Callable[[IPAddress], bool]
-
-
-class AddressRefused(Exception):
-    """The guard refused an address; the message is the per-feed error text."""
 
 
 def allow_any_address(ip: IPAddress) -> bool:
@@ -44,37 +39,10 @@ def allow_any_address(ip: IPAddress) -> bool:
     return True
 
 
-@dataclass
-class AddressGuard:
-    """Checks the addresses one request hop uses, and remembers the one it used.
+def policy_rule(policy: AddressPolicy) -> AddressRule:
+    """The policy as the guard's rule (a refusal reason, or None)."""
 
-    ``refuse_private`` is set when an earlier hop of the redirect chain reached a public
-    address: from then on, a private address is refused.
-    """
+    def rule(ip: IPAddress) -> str | None:
+        return None if policy(ip) else "address policy"
 
-    is_private: AddressPolicy = is_private_address
-    refuse_private: bool = False
-    used: IPAddress | None = None
-
-    def check(self, ip: IPAddress) -> None:
-        if self.refuse_private and self.is_private(ip):
-            raise AddressRefused(f"redirect to private address {ip} refused")
-        self.used = ip
-
-
-# The transport is shared by every feed, so the hop being fetched reaches it through a
-# context variable: httpcore opens connections and writes requests in the calling task.
-_current: ContextVar[AddressGuard | None] = ContextVar("newsdesk_fetch_guard", default=None)
-
-
-def current_guard() -> AddressGuard | None:
-    return _current.get()
-
-
-@contextmanager
-def guarding(guard: AddressGuard) -> Iterator[AddressGuard]:
-    token = _current.set(guard)
-    try:
-        yield guard
-    finally:
-        _current.reset(token)
+    return rule

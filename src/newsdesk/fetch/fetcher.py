@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
-from ipaddress import ip_address
 
 import anyio
 import httpx
@@ -18,6 +17,7 @@ from newsdesk.fetch.retry import backoff_delay, parse_retry_after
 from newsdesk.fetch.slots import HostSlots
 from newsdesk.fetch.transport import LookupFailed
 from newsdesk.models import FeedSource, FeedState, FetchResult
+from newsdesk.netguard import check_peer
 
 __all__ = ["DISABLED_ERROR", "fetch_one", "fetch_with_slots"]
 
@@ -148,8 +148,10 @@ async def _attempt(
     reached_public = options.public_only  # once true, private addresses are refused (SSRF)
     deadline: float | None = None
     limit = options.total_timeout
-    for _ in range(options.max_redirects + 1):
-        guard = AddressGuard(is_private=options.is_private, refuse_private=reached_public)
+    for hop in range(options.max_redirects + 1):
+        guard = AddressGuard(
+            is_private=options.is_private, refuse_private=reached_public, redirected=hop > 0
+        )
         try:
             async with slots.hold(_host_of(url)):
                 # The clock starts once the first request may go: queueing is not slowness.
@@ -229,22 +231,13 @@ async def _hop(
     except _TRANSPORT_ERRORS as exc:
         raise describe_error(exc, options, mid_body=False) from exc
     try:
-        if guard.used is None:
-            _check_peer(response, guard)
+        if guard.used is None:  # a client not from make_client never consulted the guard
+            check_peer(response, guard)
         return await _handle(response, source, state, url, options)
     except (*_TRANSPORT_ERRORS, *_BODY_ERRORS) as exc:
         raise describe_error(exc, options, mid_body=True) from exc
     finally:
         await response.aclose()
-
-
-def _check_peer(response: httpx.Response, guard: AddressGuard) -> None:
-    # A client not built by make_client never consulted the guard: check the peer now,
-    # late (the request is sent) but before the body is used.
-    stream = response.extensions.get("network_stream")
-    peer = stream.get_extra_info("server_addr") if stream is not None else None
-    if peer:
-        guard.check(ip_address(peer[0]))
 
 
 async def _handle(

@@ -13,6 +13,7 @@ set. Range headers are ignored: the whole image is always served, with a 200.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable
 from functools import lru_cache, partial
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -24,15 +25,16 @@ from newsdesk.imageproxy import delivery
 from newsdesk.imageproxy.addresses import AddressPolicy
 from newsdesk.imageproxy.cache import CacheEntry, DiskCache, cache_key
 from newsdesk.imageproxy.config import ProxyServerConfig
+from newsdesk.imageproxy.fairness import FairTransport, HostShares
 from newsdesk.imageproxy.forwarded import ForwardedMiddleware
 from newsdesk.imageproxy.memcache import HotCache
 from newsdesk.imageproxy.metrics import Metrics
-from newsdesk.imageproxy.network import guarded_transport
 from newsdesk.imageproxy.refusals import Refusal
 from newsdesk.imageproxy.responses import plain_headers, send_whole
 from newsdesk.imageproxy.signing import Signer
 from newsdesk.imageproxy.singleflight import SingleFlight
 from newsdesk.imageproxy.targets import is_prefix_form, target_url
+from newsdesk.netguard import guarded_transport
 
 __all__ = ["ImageProxy", "create_app"]
 
@@ -49,8 +51,9 @@ def create_app(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Any:
     """The ASGI app. ``address_policy`` defaults to refusing non-public addresses except
-    ``allow_networks``; ``transport`` replaces the guarded one (pass a ``guarded_transport``
-    to keep the connect-time check, e.g. with a test resolver)."""
+    ``allow_networks``; ``transport`` replaces the guarded one (pass a
+    ``netguard.guarded_transport`` to keep the connect-time check, e.g. with a test
+    resolver). Either way each upstream host gets only its share of it (``fairness.py``)."""
     proxy = ImageProxy(config, address_policy=address_policy, transport=transport)
     if config.trusted_proxies or config.base_path != "/":
         return ForwardedMiddleware(
@@ -70,8 +73,10 @@ class ImageProxy:
         self.config = config
         self.policy = address_policy or AddressPolicy.from_cidrs(config.allow_networks)
         self.signer = Signer(config.keys) if config.keys else None
-        self.transport = transport or guarded_transport(
-            self.policy, max_connections=config.upstream_connections
+        self.transport = FairTransport(
+            transport
+            or guarded_transport(self.policy.refusal, max_connections=config.upstream_connections),
+            HostShares(config.per_host_connections, config.per_host_queue),
         )
         self.disk = (
             DiskCache(config.cache_dir, config.cache_max, fsync=config.cache_fsync)
@@ -260,12 +265,21 @@ class ImageProxy:
             self.metrics.inc("imageproxy_upstream_errors_total", reason=refusal.reason)
             raise
 
+    @property
+    def _retry_after(self) -> int:
+        # A stalled upstream gives its slot back within read_timeout.
+        return max(1, math.ceil(self.config.read_timeout))
+
     def _count_refusal(self, refusal: Refusal) -> None:
         self.metrics.inc("imageproxy_refusals_total", reason=refusal.reason)
 
     async def _refuse(self, send: Any, refusal: Refusal, head_only: bool) -> None:
         body = f"{refusal.status} {refusal.detail}\n".encode()
-        headers = plain_headers(len(body), self.config.cors_origin)
+        if refusal.status == 503:  # busy, not broken: ask to come back, and cache nothing
+            headers = plain_headers(len(body), self.config.cors_origin, "no-store")
+            headers.append((b"retry-after", str(self._retry_after).encode()))
+        else:
+            headers = plain_headers(len(body), self.config.cors_origin)
         headers.append((b"x-imageproxy-refusal", refusal.reason.encode()))
         if refusal.status == 405:
             headers.append((b"allow", b"GET, HEAD"))

@@ -13,11 +13,16 @@ Keys (all optional except ``public_url``), with their defaults::
     max_bytes: 20MB                     max_redirects: 4
     connect_timeout: 5                  read_timeout: 10            total_timeout: 30
     upstream_connections: 32            base_path: (public_url's path)
+    per_host_connections: 8             # at most this many in flight to one upstream host
+    per_host_queue: 64                  # waiting for one; beyond that, 503 at once
     trusted_proxies: []                 # peers whose X-Forwarded-For/-Proto are believed
     svg: sandbox                        # or "refuse"
     cors_origin: "*"                    # null = no Access-Control-Allow-Origin
     user_agent: (a current desktop Chrome)
 
+``per_host_connections`` (default 8, at most half of ``upstream_connections``) and
+``per_host_queue`` give each upstream host a bounded share of the connection pool, so one
+stalled host cannot starve the others (``fairness.py``).
 ``trusted_proxies`` only changes the client address written to the refusal log (the
 ``client`` field); no access decision uses the client address or scheme.
 ``cache_max`` counts each cached URL too (4 KiB plus the URL's length), not only image bytes.
@@ -80,6 +85,8 @@ class ProxyServerConfig:
     max_bytes: int = 20 * 1024**2
     max_redirects: int = 4
     upstream_connections: int = 32
+    per_host_connections: int = 8
+    per_host_queue: int = 64
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
     total_timeout: float = 30.0
@@ -130,6 +137,8 @@ def parse_proxy_server(
     cors = mapping.get("cors_origin", "*")
     if cors is not None and not isinstance(cors, str):
         raise ConfigError("proxy_server.cors_origin: expected a string or null")
+    upstream = max(1, get.number("upstream_connections", 32, int))
+    per_host = _per_host(mapping, get, upstream)
     config = ProxyServerConfig(
         public_url=public_url,
         listen_host=host,
@@ -145,7 +154,9 @@ def parse_proxy_server(
         memory_item_max=parse_size(mapping.get("memory_item_max", "256KB"), "memory_item_max"),
         max_bytes=parse_size(mapping.get("max_bytes", "20MB"), "max_bytes"),
         max_redirects=get.number("max_redirects", 4, int),
-        upstream_connections=max(1, get.number("upstream_connections", 32, int)),
+        upstream_connections=upstream,
+        per_host_connections=per_host,
+        per_host_queue=get.number("per_host_queue", 64, int),
         connect_timeout=get.number("connect_timeout", 5.0, float),
         read_timeout=get.number("read_timeout", 10.0, float),
         total_timeout=get.number("total_timeout", 30.0, float),
@@ -199,6 +210,18 @@ class _Getter:
         ):
             raise ConfigError("proxy_server.referers: expected a mapping of host -> referer")
         return tuple((k.lower(), v) for k, v in value.items())
+
+
+def _per_host(mapping: Mapping[str, Any], get: _Getter, upstream: int) -> int:
+    if "per_host_connections" not in mapping:
+        return max(1, min(8, upstream // 2))
+    per_host = get.number("per_host_connections", 8, int)
+    if not 1 <= per_host <= upstream:
+        raise ConfigError(
+            f"proxy_server.per_host_connections: expected 1 to upstream_connections "
+            f"({upstream}), got {per_host}"
+        )
+    return per_host
 
 
 def _listen(value: str) -> tuple[str, int]:

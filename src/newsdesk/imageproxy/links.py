@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from newsdesk.clean.urls import is_http_url
 from newsdesk.imageproxy.config import ProxyServerConfig
 from newsdesk.imageproxy.signing import Signer
 
@@ -19,16 +20,17 @@ def sign_url(config: ProxyServerConfig, url: str) -> str:
 
 
 def _signed(public_url: str, signer: Signer, url: str) -> str:
-    return public_url + signer.sign(url) if _proxiable(url) else url
+    return public_url + signer.sign(url) if _proxiable(public_url, url) else url
 
 
 def _prefixed(public_url: str, url: str) -> str:
-    return f"{public_url}?{url}" if _proxiable(url) else url
+    return f"{public_url}?{url}" if _proxiable(public_url, url) else url
 
 
-def _proxiable(url: str) -> bool:
-    # data: URIs and relative links are left alone; the proxy only fetches http(s).
-    return url.lower().startswith(("http://", "https://"))
+def _proxiable(public_url: str, url: str) -> bool:
+    # data: URIs and relative links are left alone, the proxy only fetches http(s); and a
+    # URL that already points at this proxy (signed or prefix form) is never wrapped again.
+    return is_http_url(url) and not url.casefold().startswith(public_url.casefold())
 
 
 def url_builder(config: ProxyServerConfig) -> Callable[[str], str]:

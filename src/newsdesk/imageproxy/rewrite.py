@@ -13,14 +13,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from selectolax.lexbor import LexborAttributes, LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser
 
-from newsdesk.clean.urls import map_srcset
+from newsdesk.clean.urls import is_http_url, map_srcset, strip_url
 
 __all__ = ["identity", "prefix_proxy", "rewrite_images"]
 
-# The elements rewrite_images touches: <img src/srcset>, <source srcset>, <video poster>.
-_HAS_IMAGES = re.compile(r"<(?:img|source|video)\b", re.IGNORECASE)
+# What rewrite_images maps: the URLs a page loads by itself (images, and media: video and
+# audio sources and posters), never links (href) nor data-* attributes.
+_URL_ATTRIBUTES = {
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+}
+_HAS_MEDIA = re.compile(r"<(?:img|source|video|audio)\b", re.IGNORECASE)
 
 
 def identity(url: str) -> str:
@@ -32,29 +39,31 @@ def prefix_proxy(prefix: str) -> Callable[[str], str]:
     """``url -> prefix + url``, the URL appended raw (not encoded), as the seed posts do:
     ``https://cors.zfour.workers.dev/?http://zkres1.myzaker.com/….jpg``.
 
-    An empty prefix is ``identity``. A URL that already starts with the prefix is returned
-    unchanged, so applying the proxy twice never double-prefixes.
+    An empty prefix is ``identity``. A URL that already starts with the prefix (in any
+    case) is returned unchanged, so applying the proxy twice never double-prefixes.
     """
     if not prefix:
         return identity
+    folded = prefix.casefold()
 
     def image_url(url: str) -> str:
-        return url if url.startswith(prefix) else prefix + url
+        return url if url.casefold().startswith(folded) else prefix + url
 
     return image_url
 
 
 def _proxied(url: str, image_url: Callable[[str], str]) -> str:
-    # Only absolute http(s) images can be fetched by a proxy; a relative or data: URL
-    # (no base was known) is left alone.
-    return image_url(url) if url.startswith(("http://", "https://")) else url
+    # Only absolute http(s) URLs (any case) can be fetched by a proxy; a relative or data:
+    # URL (no base was known) is left alone.
+    stripped = strip_url(url)
+    return image_url(stripped) if is_http_url(stripped) else url
 
 
 def rewrite_images(html: str, image_url: Callable[[str], str]) -> str:
-    """Map every ``<img src>``, every ``srcset`` URL (img, picture source) and every
-    ``<video poster>`` through ``image_url``. Other attributes (``data-original``, …) and
-    the attribute order are untouched."""
-    if image_url is identity or not _HAS_IMAGES.search(html):  # no parse for text-only bodies
+    """Map every image and media URL through ``image_url``: ``<img src/srcset>``,
+    ``<source src/srcset>`` (picture, video, audio), ``<video src/poster>``, ``<audio src>``.
+    Other attributes (``href``, ``data-original``, …) and the attribute order are untouched."""
+    if image_url is identity or not _HAS_MEDIA.search(html):  # no parse for text-only bodies
         return html
     tree = LexborHTMLParser(html, is_fragment=True)
     changed = False
@@ -62,34 +71,16 @@ def rewrite_images(html: str, image_url: Callable[[str], str]) -> str:
     def swap(url: str) -> str:
         return _proxied(url, image_url)
 
-    for node in tree.tags("img"):
-        attrs = node.attrs
-        src = attrs.get("src")
-        if src:
-            new = swap(src)
-            if new != src:
-                attrs["src"] = new
-                changed = True
-        changed |= _rewrite_srcset(node.attrs, swap)
-    for node in tree.tags("source"):
-        changed |= _rewrite_srcset(node.attrs, swap)
-    for node in tree.tags("video"):
-        poster = node.attrs.get("poster")
-        if poster:
-            new = swap(poster)
-            if new != poster:
-                node.attrs["poster"] = new
-                changed = True
+    for tag, names in _URL_ATTRIBUTES.items():
+        for node in tree.tags(tag):
+            attrs = node.attrs
+            for name in names:
+                value = attrs.get(name)
+                if not value:
+                    continue
+                new = map_srcset(value, swap) if name == "srcset" else swap(value)
+                if new != value:
+                    attrs[name] = new
+                    changed = True
     # Unchanged input comes back as it was given, whatever produced it.
     return (tree.html or "") if changed else html
-
-
-def _rewrite_srcset(attrs: LexborAttributes, swap: Callable[[str], str]) -> bool:
-    srcset = attrs.get("srcset")
-    if not srcset:
-        return False
-    new = map_srcset(srcset, swap)
-    if new == srcset:
-        return False
-    attrs["srcset"] = new
-    return True

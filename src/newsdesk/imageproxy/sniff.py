@@ -3,6 +3,11 @@
 Upstreams mislabel images all the time (a JPEG sent as image/png), so a raster image is
 served under the type its bytes show. What is refused is a body that is not an image at all
 (HTML behind ``image/png``) and SVG anywhere but under its own declared type.
+
+Posts send video and audio (``<video src>``, ``<source src>``…) through the proxy too:
+those are served when the bytes are a known media container (MP4, WebM, Ogg, MP3, FLAC,
+WAV) and the declared type is ``video/*``, ``audio/*`` or opaque; the whole file, within
+``max_bytes`` (Range is never forwarded).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import re
 
 from newsdesk.imageproxy.refusals import Refusal
 
-__all__ = ["SNIFF_BYTES", "SVG_CSP", "accept_type", "sniff"]
+__all__ = ["SNIFF_BYTES", "SVG_CSP", "accept_type", "sniff", "sniff_media"]
 
 SNIFF_BYTES = 512
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -37,6 +42,15 @@ _SVG = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _OPAQUE = {"", "application/octet-stream", "binary/octet-stream"}
+# (signature, offset, subtype, family): containers take the family the upstream declared.
+_MEDIA_MAGIC: tuple[tuple[bytes, int, str, str | None], ...] = (
+    (b"\x1a\x45\xdf\xa3", 0, "webm", None),  # EBML: WebM / Matroska
+    (b"OggS", 0, "ogg", None),
+    (b"fLaC", 0, "flac", "audio"),
+    (b"ID3", 0, "mpeg", "audio"),  # MP3 with a tag
+    (b"WAVE", 8, "wav", "audio"),
+)
+_MEDIA_FAMILIES = ("video/", "audio/")
 
 
 def sniff(head: bytes) -> str | None:
@@ -53,10 +67,29 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def sniff_media(head: bytes, declared: str = "") -> str | None:
+    """The video or audio type ``head`` starts with, or None. A container that holds
+    either (WebM, Ogg, MP4) takes the family of ``declared``, else video."""
+    family = "audio" if declared.startswith("audio/") else "video"
+    for magic, offset, subtype, fixed in _MEDIA_MAGIC:
+        if head[offset : offset + len(magic)] == magic and (offset == 0 or head[:4] == b"RIFF"):
+            return f"{fixed or family}/{subtype}"
+    if head[4:8] == b"ftyp" and head[8:12] not in _FTYP:  # ISO media that is not an image
+        return f"{family}/mp4"
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE6 in (0xE2, 0xE4, 0xE6):
+        return "audio/mpeg"  # an MPEG audio frame header (layer I-III), no tag
+    return None
+
+
 def accept_type(declared: str | None, head: bytes, *, svg: str) -> str:
-    """The content type to serve, or Refusal(502) for anything that is not a safe image."""
+    """The content type to serve, or Refusal(502) for anything that is not a safe image
+    or video/audio file."""
     base = (declared or "").split(";", 1)[0].strip().lower()
-    if base not in _OPAQUE and not base.startswith("image/"):
+    if base.startswith(_MEDIA_FAMILIES) or base in _OPAQUE:
+        media = sniff_media(head, base)
+        if media is not None:
+            return media
+    if base not in _OPAQUE and not base.startswith(("image/", *_MEDIA_FAMILIES)):
         raise Refusal(502, "not-image", f"upstream sent {base}, not an image")
     found = sniff(head)
     if found is None:

@@ -4,12 +4,13 @@
 whose ``body()`` streams the rest, counting bytes against ``max_bytes``. Redirects are
 followed here, not by httpx, so each hop's URL goes through ``check_url`` (and, for the
 prefix form, the ``allow_hosts`` check) and each hop's host gets its own Referer rule; the
-connect-time address check (``network.py``) covers the names. Every failure surfaces as
+connect-time address check (``newsdesk.netguard``) covers the names. Every failure surfaces as
 a ``Refusal`` with the status the client should see.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,11 +20,12 @@ import httpx
 
 from newsdesk.imageproxy.addresses import AddressPolicy
 from newsdesk.imageproxy.config import ProxyServerConfig
+from newsdesk.imageproxy.fairness import HostBusy
 from newsdesk.imageproxy.hosts import host_matches, referer_for
-from newsdesk.imageproxy.network import AddressRefused
 from newsdesk.imageproxy.refusals import Refusal
 from newsdesk.imageproxy.sniff import SNIFF_BYTES, accept_type
 from newsdesk.imageproxy.targets import check_url
+from newsdesk.netguard import AddressRefused, LookupFailed
 
 __all__ = ["FORWARDED_HEADERS", "Upstream", "open_upstream"]
 
@@ -32,6 +34,7 @@ FORWARDED_HEADERS = ("Accept", "If-None-Match", "If-Modified-Since")
 # Fixed rather than the client's: one cached copy serves every browser, so no AVIF.
 IMAGE_ACCEPT = "image/webp,image/apng,image/*,*/*;q=0.8"
 _REDIRECTS = {301, 302, 303, 307, 308}
+_NO_AUTHORITY = re.compile(r"[\x00-\x20]*https?:(?!//)", re.IGNORECASE)
 
 
 @dataclass
@@ -104,11 +107,29 @@ async def _follow(
         if response.status_code not in _REDIRECTS or not location:
             return response
         await response.aclose()
-        url = check_url(str(url.join(location)), policy)
+        url = _redirect_target(url, location, policy)
         # Unsigned URLs are allowed only for allow_hosts: a redirect must not widen that.
         if allow_hosts is not None and not host_matches(url.host, allow_hosts):
             raise Refusal(403, "host-not-allowed", f"{url.host} is not in allow_hosts")
     raise Refusal(502, "too-many-redirects", f"more than {config.max_redirects} redirects")
+
+
+def _redirect_target(url: httpx.URL, location: str, policy: AddressPolicy) -> httpx.URL:
+    """The next hop; a Location that is no usable URL is the upstream's fault: 502."""
+    if _NO_AUTHORITY.match(location):  # "http:foo": browsers and URL parsers disagree
+        raise _bad_redirect("an http(s) URL without //host")
+    try:
+        return check_url(str(url.join(location)), policy)
+    except httpx.InvalidURL:
+        raise _bad_redirect("it cannot be parsed") from None
+    except Refusal as refusal:
+        if refusal.status == 400:
+            raise _bad_redirect(refusal.detail) from None
+        raise  # scheme, credentials, address: refused as for any URL
+
+
+def _bad_redirect(why: str) -> Refusal:
+    return Refusal(502, "bad-redirect", f"upstream redirected to an unusable Location: {why}")
 
 
 async def _checked(
@@ -161,10 +182,19 @@ async def _guard_call(call: Awaitable[httpx.Response]) -> httpx.Response:
         return await call
     except AddressRefused as exc:
         raise Refusal(403, "address", f"{exc.host} is a {exc.reason} address") from None
-    except UnicodeError:
-        # httpx reads a redirect's Location before returning it, and an IDNA error there
-        # ("http://xn--/") is a ValueError, not an HTTPError: it must not escape a fill.
-        raise Refusal(400, "bad-url", "a redirect names a host that cannot be parsed") from None
+    except HostBusy as exc:
+        raise Refusal(503, "host-busy", f"{exc}; retry later") from None
+    except LookupFailed as exc:
+        raise Refusal(502, "upstream-error", str(exc)) from None
+    except (httpx.InvalidURL, UnicodeError):
+        # httpx parses a redirect's Location before returning the response, even when it
+        # does not follow it: "http:foo" is an InvalidURL, an IDNA error ("http://xn--/")
+        # a ValueError. Only that Location can be at fault: the URL sent was checked.
+        raise _bad_redirect("it cannot be parsed") from None
+    except httpx.RemoteProtocolError as exc:
+        if str(exc).startswith("Invalid URL in location header"):
+            raise _bad_redirect("it cannot be parsed") from None
+        raise Refusal(502, "upstream-error", f"upstream failed: {type(exc).__name__}") from None
     except httpx.TimeoutException:
         raise Refusal(504, "timeout", "upstream is too slow") from None
     except httpx.HTTPError as exc:
