@@ -15,6 +15,7 @@ redirect hop; checking on write refuses that hop before a byte of it is sent.
 from __future__ import annotations
 
 import ipaddress
+import select
 import socket
 import ssl
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -67,6 +68,10 @@ class _GuardedStream(httpcore.AsyncNetworkStream):
         self._inner = inner
         self._ip = ip
         self._policy = policy
+        # The pool asks every idle connection "is_readable" each time it assigns a request
+        # (dozens of times per feed); anyio rebuilds all socket attributes (getpeername…)
+        # for each ask. Looked up once here, the ask is one poll().
+        self._socket = inner.get_extra_info("socket")
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._inner.read(max_bytes, timeout)
@@ -88,7 +93,19 @@ class _GuardedStream(httpcore.AsyncNetworkStream):
         return _GuardedStream(inner, self._ip, self._policy)
 
     def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self._socket is not None:
+            return _readable(self._socket)
         return self._inner.get_extra_info(info)
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Data or EOF waiting (a pooled connection the server closed), as httpcore checks it."""
+    fd = sock.fileno()
+    if fd < 0:
+        return True  # closed: the next read returns b""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
