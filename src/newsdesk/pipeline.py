@@ -17,12 +17,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from newsdesk.config import USE_PROXY_SERVER, Config
 from newsdesk.errors import ParseError, PublishError, StoreError
 from newsdesk.models import Article, FeedSource, FetchResult
+
+if TYPE_CHECKING:
+    from newsdesk.process import KeyedEntry
 
 __all__ = [
     "FeedOutcome",
@@ -284,7 +287,11 @@ async def _ingest(
             else k
             for k in fresh
         ]
-    articles = await asyncio.to_thread(process_feed, parsed, source, now=when, keyed=fresh)
+    articles = (
+        await asyncio.to_thread(process_feed, parsed, source, now=when, keyed=fresh)
+        if fresh
+        else []
+    )
     if options.full_text:
         articles = await _with_full_text(
             store, client, config, source, result.final_url or source.url, parsed, articles, when
@@ -317,7 +324,7 @@ async def _ingest(
 
 def _read_feed(
     body: bytes, url: str, content_type: str | None, settings: str
-) -> tuple[Any, list[Any]]:
+) -> tuple[Any, list[KeyedEntry]]:
     """Parse a feed and key its entries (ids, raw hashes): one hand-off to a worker thread."""
     from newsdesk.parse import parse_feed
     from newsdesk.process import keyed_entries
@@ -331,7 +338,7 @@ def _processing_settings(source: FeedSource, options: Any) -> str:
     return repr((source.url, source.timezone, options))
 
 
-def _stored_forms(keyed: Any) -> tuple[str, ...]:
+def _stored_forms(keyed: KeyedEntry) -> tuple[str, ...]:
     """The ids an entry's article may be stored under: its own, and the other form of a
     shared guid (``guid`` / ``guid|link``) that _reconcile may keep it under."""
     guid = (keyed.entry.guid or "").strip()
@@ -342,7 +349,7 @@ def _stored_forms(keyed: Any) -> tuple[str, ...]:
     return (keyed.article_id, guid if keyed.article_id == split else split)
 
 
-def _unchanged(keyed: Any, known: dict[str, Article]) -> bool:
+def _unchanged(keyed: KeyedEntry, known: dict[str, Article]) -> bool:
     """The feed sent this entry exactly as when its stored article was made."""
     return any(
         (stored := known.get(i)) is not None and stored.raw_hash == keyed.raw_hash
