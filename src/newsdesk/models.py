@@ -129,3 +129,6 @@ class Article:
     content_hash: str = ""  # hash of title + html + link, to tell updates from repeats
     first_seen: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # Hash of the entry as the feed sent it, plus what processed it (process.raw_hash): an
+    # item whose raw_hash is stored already is not cleaned again. Not the content_hash.
+    raw_hash: str = field(default="", compare=False)

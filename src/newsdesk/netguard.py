@@ -25,6 +25,7 @@ touching httpx's private attributes.
 
 from __future__ import annotations
 
+import select
 import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -150,6 +151,10 @@ class _GuardedStream(httpcore.AsyncNetworkStream):
         self, inner: httpcore.AsyncNetworkStream, host: str, ip: IPAddress, rule: AddressRule
     ) -> None:
         self._inner, self._host, self._ip, self._rule = inner, host, ip, rule
+        # The pool asks every idle connection "is_readable" each time it assigns a request
+        # (dozens of times per feed); anyio rebuilds all socket attributes (getpeername…)
+        # for each ask. Looked up once here, the ask is one poll().
+        self._socket = inner.get_extra_info("socket")
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._inner.read(max_bytes, timeout)
@@ -171,7 +176,19 @@ class _GuardedStream(httpcore.AsyncNetworkStream):
         return _GuardedStream(inner, self._host, self._ip, self._rule)
 
     def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self._socket is not None:
+            return _readable(self._socket)
         return self._inner.get_extra_info(info)
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Data or EOF waiting (a pooled connection the server closed), as httpcore checks it."""
+    fd = sock.fileno()
+    if fd < 0:
+        return True  # closed: the next read returns b""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):

@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from newsdesk.config import USE_PROXY_SERVER, Config
 from newsdesk.errors import ParseError, PublishError, StoreError
 from newsdesk.models import Article, FeedSource, FetchResult
+
+if TYPE_CHECKING:
+    from newsdesk.process import KeyedEntry
 
 __all__ = [
     "FeedOutcome",
@@ -244,14 +247,18 @@ async def _ingest(
         )
         return FeedOutcome(source, "not modified")
 
-    from newsdesk.parse import parse_feed
     from newsdesk.process import process_feed
 
+    options = config.options_for(source)
     try:
         # Parsing and cleaning are CPU-bound: off the event loop, so that the fetches still
         # in flight keep reading (and do not run into their deadlines meanwhile).
-        parsed = await asyncio.to_thread(
-            parse_feed, result.body or b"", result.final_url or source.url, result.content_type
+        parsed, keyed = await asyncio.to_thread(
+            _read_feed,
+            result.body or b"",
+            result.final_url or source.url,
+            result.content_type,
+            _processing_settings(source, options),
         )
     except ParseError as exc:
         error = f"unreadable feed: {exc}"
@@ -262,24 +269,35 @@ async def _ingest(
     if not parsed.entries:  # the parser's first warning says why (the run table shows it)
         reason = parsed.warnings[0] if parsed.warnings else "no entries"
         log.warning("feed has no entries", extra={"feed": source.url, "reason": reason})
-    options = config.options_for(source)
+    # One query for what is stored under every id an entry may be stored under: it tells
+    # which items the feed sent unchanged (not processed again) and serves _reconcile.
+    asked = {i for k in keyed for i in _stored_forms(k)}
+    known = store.get_articles(source.key, list(asked))
+    fresh = [k for k in keyed if not _unchanged(k, known)]
     if options.keep or options.drop:
         from newsdesk.fulltext import apply_selectors
 
-        parsed = replace(
-            parsed,
-            entries=tuple(
-                replace(e, content_html=apply_selectors(e.content_html, options.keep, options.drop))
-                if e.content_html
-                else e
-                for e in parsed.entries
-            ),
-        )
-    articles = await asyncio.to_thread(process_feed, parsed, source, now=when)
+        fresh = [
+            replace(
+                k,
+                entry=replace(
+                    k.entry,
+                    content_html=apply_selectors(k.entry.content_html, options.keep, options.drop),
+                ),
+            )
+            if k.entry.content_html
+            else k
+            for k in fresh
+        ]
+    articles = (
+        await asyncio.to_thread(process_feed, parsed, source, now=when, keyed=fresh)
+        if fresh
+        else []
+    )
     if options.full_text:
         articles = await _with_full_text(store, client, config, source, parsed, articles, when)
     kept, filtered = _filter(config, source, articles)
-    kept = _reconcile(store, source, kept)
+    kept = _reconcile(store, source, kept, known, asked)
     report = store.save_feed(
         source.key,
         etag=result.etag,
@@ -287,6 +305,7 @@ async def _ingest(
         status=result.status,
         articles=kept,
         now=when,
+        unchanged=len(keyed) - len(fresh),
     )
     _checkpoint("stored")
     return FeedOutcome(
@@ -310,7 +329,48 @@ def _content_notes(articles: list[Article]) -> tuple[str, ...]:
     return tuple(f"{a.link or a.title}: {a.extra[NOTES]}" for a in articles if NOTES in a.extra)
 
 
-def _reconcile(store: Any, source: FeedSource, articles: list[Article]) -> list[Article]:
+def _read_feed(
+    body: bytes, url: str, content_type: str | None, settings: str
+) -> tuple[Any, list[KeyedEntry]]:
+    """Parse a feed and key its entries (ids, raw hashes): one hand-off to a worker thread."""
+    from newsdesk.parse import parse_feed
+    from newsdesk.process import keyed_entries
+
+    parsed = parse_feed(body, url, content_type)
+    return parsed, keyed_entries(parsed, settings=f"{settings}\x1f{parsed.link or ''}")
+
+
+def _processing_settings(source: FeedSource, options: Any) -> str:
+    """What besides an entry's own fields decides its article (for its raw hash)."""
+    return repr((source.url, source.timezone, options))
+
+
+def _stored_forms(keyed: KeyedEntry) -> tuple[str, ...]:
+    """The ids an entry's article may be stored under: its own, and the other form of a
+    shared guid (``guid`` / ``guid|link``) that _reconcile may keep it under."""
+    guid = (keyed.entry.guid or "").strip()
+    link = (keyed.entry.link or "").strip()
+    if not guid or not link:
+        return (keyed.article_id,)
+    split = f"{guid}|{link}"
+    return (keyed.article_id, guid if keyed.article_id == split else split)
+
+
+def _unchanged(keyed: KeyedEntry, known: dict[str, Article]) -> bool:
+    """The feed sent this entry exactly as when its stored article was made."""
+    return any(
+        (stored := known.get(i)) is not None and stored.raw_hash == keyed.raw_hash
+        for i in _stored_forms(keyed)
+    )
+
+
+def _reconcile(
+    store: Any,
+    source: FeedSource,
+    articles: list[Article],
+    known: dict[str, Article] | None = None,
+    asked: set[str] | frozenset[str] = frozenset(),
+) -> list[Article]:
     """Ids and dates that stay put across runs, judged against what is already stored.
 
     The processor splits a guid that repeats within one fetch into ``guid|link``; which
@@ -331,7 +391,11 @@ def _reconcile(store: Any, source: FeedSource, articles: list[Article]) -> list[
 
     forms = [split_form(a) for a in articles]
     wanted = [a.article_id for a in articles] + [f for pair in forms for f in pair if f]
-    stored = store.get_articles(source.key, wanted)  # one query for the whole feed
+    # ``known``: what the store said about the ``asked`` ids; ask only for the rest.
+    missing = [i for i in wanted if i not in asked]
+    stored = dict(known or {})
+    if missing:
+        stored.update(store.get_articles(source.key, missing))  # one query for the feed
     out: list[Article] = []
     for article, (bare, split) in zip(articles, forms, strict=True):
         if bare is not None and bare in stored and stored[bare].link == article.link:

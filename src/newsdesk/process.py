@@ -1,18 +1,24 @@
 """The process stage: one feed entry in, one stored-ready ``Article`` out (pure).
 
-    process_feed(parsed, source, *, now) -> list[Article]
-    process_entry(entry, source, *, feed_link, now, article_id=None) -> Article
+    process_feed(parsed, source, *, now, keyed=None) -> list[Article]
+    process_entry(entry, source, *, feed_link, now, article_id=None, raw_hash="") -> Article
+    keyed_entries(parsed, *, settings="") -> list[KeyedEntry]   (ids and raw hashes)
 
 Identity (``article_id``): the guid, else the link, else a hash of the raw title and body.
 Within one feed, a guid shared by items with different links becomes ``guid|link`` (some
 CMSs give every item the same guid); items that still share an id appear once, the first
 one in feed order winning.
+
+``raw_hash`` hashes what the feed sent for an entry (and what else decides its article):
+an entry whose raw hash is already stored needs no processing at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -21,7 +27,23 @@ from newsdesk.clean import clean_html, clean_title, first_image, html_text
 from newsdesk.clean.urls import absolutize, is_http_url, strip_url
 from newsdesk.models import Article, Entry, FeedSource, ParsedFeed
 
-__all__ = ["NOTES", "UNDATED", "content_hash", "entry_id", "process_entry", "process_feed"]
+__all__ = [
+    "NOTES",
+    "PROCESS_VERSION",
+    "UNDATED",
+    "KeyedEntry",
+    "content_hash",
+    "entry_id",
+    "keyed_entries",
+    "process_entry",
+    "process_feed",
+    "raw_hash",
+]
+
+# Part of every raw hash: bump it when processing (cleaning rules, ids, dates, head image)
+# makes something else of the same entry, so stored articles are processed once more
+# instead of being skipped as unchanged.
+PROCESS_VERSION = "1"
 
 # Article.extra key set when the feed gave no usable date (published = first-seen time).
 UNDATED = "undated"
@@ -68,6 +90,27 @@ def content_hash(
     """Tells an updated article from a repeat: any visible change changes it."""
     when = published.isoformat() if published is not None else ""
     return _sha256(title, link or "", html, head_image or "", when)
+
+
+def raw_hash(entry: Entry, *, settings: str = "") -> str:
+    """Every field of the entry the process stage reads, as fetched, plus ``settings`` (what
+    else decides the article: base URL, the source's options) and PROCESS_VERSION."""
+    enclosures = "\x1e".join(f"{e.url}\x1d{e.type or ''}" for e in entry.enclosures)
+    return _sha256(
+        PROCESS_VERSION,
+        settings,
+        entry.guid or "",
+        entry.link or "",
+        entry.title,
+        entry.content_html or "",
+        entry.summary_html or "",
+        entry.published.isoformat() if entry.published is not None else "",
+        entry.updated.isoformat() if entry.updated is not None else "",
+        entry.author or "",
+        "\x1e".join(entry.categories),
+        enclosures,
+        entry.thumbnail or "",
+    )
 
 
 def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -145,10 +188,12 @@ def process_entry(
     feed_link: str | None,
     now: datetime,
     article_id: str | None = None,
+    raw_hash: str = "",
 ) -> Article:
     """Clean, identify and date one entry. ``feed_link`` (else the feed URL) is the base for
     relative URLs when the entry has no link of its own. ``article_id`` is an id the caller
-    already settled on (the feed-wide one); default ``entry_id(entry)``."""
+    already settled on (the feed-wide one); default ``entry_id(entry)``. ``raw_hash`` is
+    carried into the article as given."""
     fallback_base = feed_link or source.url
     link = strip_url(entry.link or "") or None
     if link is not None:
@@ -179,6 +224,7 @@ def process_entry(
         # run would count as an update (the pipeline keeps the first-seen date instead).
         content_hash=content_hash(title, link, html, head_image, published if dated else None),
         extra=({} if dated else {UNDATED: "1"}) | ({NOTES: "; ".join(notes)} if notes else {}),
+        raw_hash=raw_hash,
     )
 
 
@@ -200,15 +246,43 @@ def _feed_ids(entries: tuple[Entry, ...]) -> list[str]:
     return ids
 
 
-def process_feed(parsed: ParsedFeed, source: FeedSource, *, now: datetime) -> list[Article]:
-    """Process every entry of a parsed feed, in feed order, without duplicate ids."""
-    articles: list[Article] = []
+@dataclass(frozen=True)
+class KeyedEntry:
+    """An entry with the id it is stored under and its raw hash."""
+
+    entry: Entry
+    article_id: str
+    raw_hash: str
+
+
+def keyed_entries(parsed: ParsedFeed, *, settings: str = "") -> list[KeyedEntry]:
+    """The entries ``process_feed`` processes (the first of each id, in feed order), keyed."""
+    keyed: list[KeyedEntry] = []
     seen: set[str] = set()
     for entry, article_id in zip(parsed.entries, _feed_ids(parsed.entries), strict=True):
-        if article_id in seen:
-            continue
-        seen.add(article_id)
-        articles.append(
-            process_entry(entry, source, feed_link=parsed.link, now=now, article_id=article_id)
+        if article_id not in seen:
+            seen.add(article_id)
+            keyed.append(KeyedEntry(entry, article_id, raw_hash(entry, settings=settings)))
+    return keyed
+
+
+def process_feed(
+    parsed: ParsedFeed,
+    source: FeedSource,
+    *,
+    now: datetime,
+    keyed: Sequence[KeyedEntry] | None = None,
+) -> list[Article]:
+    """Process every entry of a parsed feed, in feed order, without duplicate ids; or only
+    ``keyed``, a selection from ``keyed_entries(parsed)``."""
+    return [
+        process_entry(
+            k.entry,
+            source,
+            feed_link=parsed.link,
+            now=now,
+            article_id=k.article_id,
+            raw_hash=k.raw_hash,
         )
-    return articles
+        for k in (keyed_entries(parsed) if keyed is None else keyed)
+    ]

@@ -103,3 +103,50 @@ async def test_entries_sharing_one_blob_still_count_toward_the_cap(tmp_path: Pat
     reopened = DiskCache(tmp_path, max_bytes=cache.max_bytes)
     reopened.load()
     assert reopened.total == cache.total
+
+
+SIG = "Ab" + "c" * 41  # the shape of a signature; DiskCache trusts the caller verified it
+
+
+async def test_public_link_is_the_blob_and_goes_with_its_entry(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path, max_bytes=cost("a", 100) + 50, signed_by=lambda s, u: True)
+    cache.load()
+    entry = await put(cache, "a", b"a" * 100)
+    await cache.link(cache_key("a"), SIG)
+    link = tmp_path / "public" / "Ab" / f"{SIG}.png"
+    assert link.stat().st_ino == cache.blob_path(entry.blob).stat().st_ino
+    assert cache.is_linked(cache_key("a"), SIG)
+    await put(cache, "b", b"b" * 100)  # evicts a
+    assert not link.exists() and list((tmp_path / "public").glob("*/*")) == []
+
+
+async def test_only_signature_shaped_names_and_raster_types_are_linked(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path, max_bytes=10_000)
+    cache.load()
+    await put(cache, "a", b"a" * 10)
+    for bad in ("../../../etc/passwd" + "x" * 24, "A" * 42, "A" * 44, "A" * 42 + "/"):
+        await cache.link(cache_key("a"), bad)
+    writer = cache.writer()
+    await writer.write(b"<svg/>")
+    await cache.commit(cache_key("s"), writer, type="image/svg+xml", etag="", lm="", url="s")
+    await cache.link(cache_key("s"), SIG)
+    assert list((tmp_path / "public").rglob("*.*")) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blobs", "index", "public", "tmp"]
+
+
+async def test_load_keeps_only_links_a_current_key_made(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path, max_bytes=10_000, signed_by=lambda s, u: True)
+    cache.load()
+    await put(cache, "a", b"a" * 10)
+    await cache.link(cache_key("a"), SIG)
+    retired = "Zz" + "z" * 41
+    await cache.link(cache_key("a"), retired)
+    stray = tmp_path / "public" / "Qq" / ("Q" * 43 + ".png")
+    stray.parent.mkdir()
+    stray.write_bytes(b"left by a crash")
+    reopened = DiskCache(tmp_path, max_bytes=10_000, signed_by=lambda s, u: s == SIG)
+    reopened.load()
+    names = sorted(p.name for p in (tmp_path / "public").glob("*/*"))
+    assert names == [f"{SIG}.png"]
+    assert reopened.is_linked(cache_key("a"), SIG)
+    assert not reopened.is_linked(cache_key("a"), retired)

@@ -103,3 +103,19 @@ def test_post_filename_is_stable_unique_and_short() -> None:
     assert (
         len(name) == 19 and name.endswith(".md") and all(c in "0123456789abcdef" for c in name[:16])
     )
+
+
+def test_posts_are_world_readable_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o077)
+    try:
+        write_if_changed(tmp_path / "a.md", "one", fsync=False)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.md").stat().st_mode & 0o777 == 0o644
+
+
+def test_temp_file_left_by_a_killed_run_is_reused(tmp_path: Path) -> None:
+    (tmp_path / ".a.md.tmp").write_bytes(b"half a post from a killed run, longer than the new")
+    assert write_if_changed(tmp_path / "a.md", "one", fsync=False) == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
+    assert (tmp_path / "a.md").read_text() == "one"

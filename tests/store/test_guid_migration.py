@@ -91,3 +91,22 @@ def test_remapped_item_matching_a_tombstone_stays_pruned(store: Store) -> None:
 def test_first_fetch_of_a_feed_is_never_a_migration(store: Store) -> None:
     report = save(store, [make_article("a1"), make_article("a2")])
     assert report.remapped == 0 and report.new == 2
+
+
+def test_items_left_out_as_unchanged_mean_no_migration(store: Store) -> None:
+    """The pipeline leaves out items it knows are stored unchanged (their raw hash): the
+    rest is not the whole feed, so a lone re-keyed item is added, as when it came with them."""
+    save(store, [make_article("a1"), make_article("a2")])
+    report = store.save_feed(
+        FEED,
+        etag="v2",
+        last_modified=None,
+        status=200,
+        articles=[_renamed("a1", "n1")],
+        now=NOW,
+        unchanged=1,
+    )
+    assert (report.remapped, report.new, report.unchanged) == (0, 1, 1)
+    assert store.count_articles() == 3
+    state = store.feed_state(FEED)
+    assert state is not None and state.items == 2

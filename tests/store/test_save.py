@@ -184,3 +184,16 @@ def test_missing_content_hash_is_computed(store: Store) -> None:
     stored = store.get_article(FEED, "h")
     assert stored is not None and len(stored.content_hash) == 64
     assert save(store, [article]).unchanged == 1
+
+
+def test_raw_hash_is_stored_and_refreshed_without_an_update(store: Store) -> None:
+    """Same content from other raw bytes: the new raw hash is remembered, the article is
+    not counted as updated (so not republished)."""
+    save(store, [make_article("a1", raw_hash="raw-1")])
+    assert store.get_articles(FEED, ["a1"])["a1"].raw_hash == "raw-1"
+    report = save(store, [make_article("a1", raw_hash="raw-2")])
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert store.get_articles(FEED, ["a1"])["a1"].raw_hash == "raw-2"
+    report = save(store, [make_article("a1", title="Edited", raw_hash="raw-3")])
+    assert report.updated == 1
+    assert store.get_articles(FEED, ["a1"])["a1"].raw_hash == "raw-3"

@@ -12,6 +12,7 @@ set. Range headers are ignored: the whole image is always served, with a 200.
 
 from __future__ import annotations
 
+import base64
 import logging
 import math
 from collections.abc import Awaitable
@@ -79,7 +80,12 @@ class ImageProxy:
             HostShares(config.per_host_connections, config.per_host_queue),
         )
         self.disk = (
-            DiskCache(config.cache_dir, config.cache_max, fsync=config.cache_fsync)
+            DiskCache(
+                config.cache_dir,
+                config.cache_max,
+                fsync=config.cache_fsync,
+                signed_by=self._signed_by_current_key,
+            )
             if config.cache_dir
             else None
         )
@@ -169,6 +175,10 @@ class ImageProxy:
             req = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
             sent = await self._image(tracked_send, url, key, hosts, req, method == "HEAD")
             self.metrics.inc("imageproxy_bytes_served_total", sent)
+            if hosts is None and self.disk is not None:  # signed and verified: see public.py
+                signature = path.strip("/").partition("/")[0]
+                if not self.disk.is_linked(key, signature):
+                    await self.disk.link(key, signature)
         except Refusal as refusal:
             self._count_refusal(refusal)
             level = logging.WARNING if refusal.status >= 500 else logging.INFO
@@ -200,6 +210,10 @@ class ImageProxy:
             return url, cache_key("prefix " + str(url)), hosts
         resolve = self._resolve if len(path) <= _MEMO_PATH_MAX else self._resolve_signed
         return (*resolve(path), None)
+
+    def _signed_by_current_key(self, signature: str, url: str) -> bool:
+        encoded = base64.urlsafe_b64encode(url.encode()).rstrip(b"=").decode()
+        return self.signer is not None and self.signer.verify(signature, encoded) == url
 
     def _resolve_signed(self, path: str) -> tuple[httpx.URL, str]:
         url = target_url(

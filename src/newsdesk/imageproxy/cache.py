@@ -1,7 +1,9 @@
 """The on-disk image cache: content-addressed blobs, small JSON index files, LRU under a cap.
 
     <root>/blobs/ab/<sha256 of the body>        the image bytes, shared by equal images
-    <root>/index/cd/<sha256 of the URL>.json    {"blob", "size", "type", "etag", "lm", "url"}
+    <root>/index/cd/<sha256 of the URL>.json    {"blob", "size", "type", "etag", "lm", "url",
+                                                 "public": [names under public/]}
+    <root>/public/ef/<signature>.<ext>          hard links a front server serves (public.py)
     <root>/tmp/                                 writes in progress, emptied at start
 
 A write goes to ``tmp/``, is fsynced, then renamed into place, blob first and index second,
@@ -15,6 +17,8 @@ oldest use first; index files' mtimes carry the use order across restarts.
 ``max_bytes`` caps distinct blob bytes plus a charge per index entry (``ENTRY_COST`` plus
 the URL's length): without it, many URLs for the same bytes (query junk on a host that
 ignores the query) would cost nothing and grow the index and its files without bound.
+A public link is a hard link (a directory entry, no inode or data of its own), at most one
+per signing key and entry: ENTRY_COST covers it.
 """
 
 from __future__ import annotations
@@ -25,12 +29,16 @@ import json
 import os
 import tempfile
 import time
+import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import anyio
+
+from newsdesk.imageproxy.public import public_name, signature_of
 
 __all__ = ["ENTRY_COST", "CacheEntry", "CacheWriter", "DiskCache", "cache_key"]
 
@@ -140,11 +148,24 @@ class CacheWriter:
 
 
 class DiskCache:
-    def __init__(self, root: Path, max_bytes: int, *, fsync: bool = True) -> None:
+    """``signed_by``: whether a current key made a signature for a URL (start-up keeps
+    only such public links); None keeps none."""
+
+    def __init__(
+        self,
+        root: Path,
+        max_bytes: int,
+        *,
+        fsync: bool = True,
+        signed_by: Callable[[str, str], bool] | None = None,
+    ) -> None:
         self.root, self.max_bytes, self.fsync = root, max_bytes, fsync
+        self._signed_by = signed_by
         self._index: OrderedDict[str, CacheEntry] = OrderedDict()
         self._refs: dict[str, int] = {}
         self._touched: dict[str, float] = {}
+        self._links: dict[str, tuple[str, ...]] = {}  # key -> names under public/
+        self._linking: set[str] = set()  # names being linked right now
         self.total = 0  # bytes of distinct blobs, plus each entry's overhead
 
     def blob_path(self, blob: str) -> Path:
@@ -153,28 +174,52 @@ class DiskCache:
     def _index_path(self, key: str) -> Path:
         return self.root / "index" / key[:2] / f"{key}.json"
 
+    def public_path(self, name: str) -> Path:
+        return self.root / "public" / name
+
     def load(self) -> None:
         """Read the index from disk (blocking; call once at start-up)."""
-        for sub in ("blobs", "index", "tmp"):
+        for sub in ("blobs", "index", "tmp", "public"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         for leftover in (self.root / "tmp").iterdir():
             leftover.unlink(missing_ok=True)
         found = []
         for path in (self.root / "index").glob("*/*.json"):
             try:
-                entry = CacheEntry.from_record(json.loads(path.read_bytes()))
-                found.append((path.stat().st_mtime, path.stem, entry))
+                record = json.loads(path.read_bytes())
+                entry = CacheEntry.from_record(record)
+                found.append((path.stat().st_mtime, path.stem, entry, self._valid_links(record)))
             except (OSError, ValueError, TypeError):
                 path.unlink(missing_ok=True)  # unreadable index file: forget the entry
-        for _mtime, key, entry in sorted(found, key=lambda f: f[0]):
+        for _mtime, key, entry, links in sorted(found, key=lambda f: f[0]):
             if _size(self.blob_path(entry.blob)) == entry.size:  # a truncated blob is a miss
                 self._index[key] = entry
                 self._ref(entry.blob, entry.size)
                 self.total += entry.overhead
+                if links:
+                    self._links[key] = links
         for blob in (self.root / "blobs").glob("*/*"):
             if blob.name not in self._refs:
                 blob.unlink(missing_ok=True)  # written before a crash, never indexed
+        kept = {name for names in self._links.values() for name in names}
+        for link in (self.root / "public").glob("*/*"):
+            if f"{link.parent.name}/{link.name}" not in kept:
+                link.unlink(missing_ok=True)  # a retired key's, or left by a crash
         self._evict()
+
+    def _valid_links(self, record: dict[str, object]) -> tuple[str, ...]:
+        """The record's public links still signed by a current key and still on disk."""
+        names = record.get("public")
+        if not isinstance(names, list) or self._signed_by is None:
+            return ()
+        return tuple(
+            name
+            for name in names
+            if isinstance(name, str)
+            and public_name(signature_of(name), str(record["type"])) == name
+            and self._signed_by(signature_of(name), str(record["url"]))
+            and self.public_path(name).exists()
+        )
 
     def get(self, key: str) -> CacheEntry | None:
         entry = self._index.get(key)
@@ -209,8 +254,59 @@ class DiskCache:
         if old is not None:
             self.total -= old.overhead
             self._unref(old.blob, old.size)
+            self._unlink_public(key)  # the new record lists none
         self._evict(keep=key)
         return entry
+
+    def is_linked(self, key: str, signature: str) -> bool:
+        entry = self._index.get(key)
+        if entry is None:
+            return False
+        name = public_name(signature, entry.type)
+        return name is None or name in self._links.get(key, ())
+
+    async def link(self, key: str, signature: str) -> None:
+        """Let a front server serve this entry for requests signed ``signature`` (one that
+        the caller verified for this entry's URL). A no-op when linked or not linkable."""
+        entry = self._index.get(key)
+        if entry is None or self.is_linked(key, signature):
+            return
+        name = public_name(signature, entry.type)
+        assert name is not None  # is_linked said it is linkable
+        if name in self._linking:
+            return  # another request is making this very link
+        names = (*self._links.get(key, ()), name)
+        self._ref(entry.blob, entry.size)  # pinned: eviction meanwhile must not unlink it
+        self._linking.add(name)
+        try:
+            await anyio.to_thread.run_sync(self._place_link, key, entry.blob, name, names)
+        except OSError:
+            return  # only a shortcut for the front server: the proxy still serves it
+        finally:
+            self._linking.discard(name)
+            self._unref(entry.blob, entry.size)
+        if self._index.get(key) is not entry:  # evicted or replaced meanwhile
+            self.public_path(name).unlink(missing_ok=True)
+        elif name not in self._links.get(key, ()):  # (a concurrent call may have won)
+            self._links[key] = (*self._links.get(key, ()), name)
+
+    def _place_link(self, key: str, blob: str, name: str, names: tuple[str, ...]) -> None:
+        target = self.public_path(name)
+        target.parent.mkdir(exist_ok=True)
+        tmp = self.root / "tmp" / f"link-{uuid.uuid4().hex}"
+        os.link(self.blob_path(blob), tmp)
+        os.replace(tmp, target)
+        index = self._index_path(key)  # remembered for restarts (and retired keys)
+        record = json.loads(index.read_bytes())
+        record["public"] = list(names)
+        fd, tmp_index = tempfile.mkstemp(dir=self.root / "tmp", prefix="index-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(json.dumps(record).encode())
+        os.replace(tmp_index, index)
+
+    def _unlink_public(self, key: str) -> None:
+        for name in self._links.pop(key, ()):
+            self.public_path(name).unlink(missing_ok=True)
 
     def _place(
         self, key: str, writer: CacheWriter, blob_name: str, record: dict[str, object]
@@ -246,6 +342,7 @@ class DiskCache:
             entry = self._index.pop(oldest)
             self._touched.pop(oldest, None)
             self.total -= entry.overhead
+            self._unlink_public(oldest)
             self._unref(entry.blob, entry.size)
             self._index_path(oldest).unlink(missing_ok=True)
 

@@ -30,14 +30,17 @@ Feeds
     ``Store.record_not_modified(key, *, now) -> FeedState`` (a success: streak reset).
     ``Store.enable_feed(key) -> FeedState`` (undo a 410 disable, reset the streak).
     ``Store.save_feed(key, *, etag, last_modified, status, articles: Sequence[Article],
-    now) -> SaveReport``: ONE transaction that upserts the articles (new, updated when
-    content_hash differs, unchanged), skips tombstoned ids, then writes the validators,
-    last_success, error_streak=0 and items (the item count of this fetch). The validators
-    are never committed without the articles they cover. If ALL items arrive under ids
-    never seen but match stored articles one to one by link (else content hash), the
-    feed changed its guids: the stored articles take the new ids instead of being
-    duplicated (``SaveReport.remapped``, ``remapped_ids``). An unknown feed key, or a
-    naive datetime, is refused.
+    now, unchanged=0) -> SaveReport``: ONE transaction that writes the validators,
+    last_success, error_streak=0 and items (the item count of this fetch) and upserts the
+    articles (new, updated when content_hash differs, unchanged; an unchanged article's
+    new raw_hash is remembered), skipping tombstoned ids. ``unchanged`` counts items the
+    caller left out because their raw_hash is stored already. The validators are never
+    committed without the articles they cover. If ALL items arrive under ids never seen
+    but match stored articles one to one by link (else content hash), the feed changed
+    its guids: the stored articles take the new ids instead of being duplicated
+    (``SaveReport.remapped``, ``remapped_ids``). An unknown feed key, or a naive
+    datetime, is refused. Besides BEGIN/COMMIT that is three statements for a feed of new
+    items: the feed row, one lookup (stored hashes, tombstones, history), the inserts.
 
 Articles
     ``Store.iter_articles(*, feed_key=None, with_html=True, newest_first=True,

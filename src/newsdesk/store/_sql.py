@@ -91,11 +91,6 @@ def ids_matching(
     return found
 
 
-def has_any(conn: Connection, table: sa.Table, feed_key: str) -> bool:
-    query = sa.select(table.c.article_id).where(table.c.feed_key == feed_key).limit(1)
-    return conn.execute(query).first() is not None
-
-
 def describe(exc: BaseException) -> str:
     """The driver's own words for a failure, without SQLAlchemy's SQL dump and links."""
     orig = getattr(exc, "orig", None)

@@ -37,6 +37,7 @@ articles = sa.Table(
     sa.Column("extra", sa.Text, nullable=False),
     sa.Column("first_seen", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("raw_hash", sa.Text),  # the item as fetched; NULL for articles stored before
 )
 
 _KEY = (articles.c.feed_key, articles.c.article_id)
@@ -93,6 +94,7 @@ _CONTENT = (
     "head_image",
     "content_hash",
     "extra",
+    "raw_hash",
 )
 
 Connect = Callable[[], AbstractContextManager[Connection]]
@@ -126,6 +128,7 @@ def to_row(article: Article, now: datetime) -> dict[str, Any]:
         "extra": json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
         "first_seen": article.first_seen or now,
         "updated_at": now,
+        "raw_hash": article.raw_hash or None,
     }
 
 
@@ -134,7 +137,7 @@ def _zone(offset_minutes: int) -> timezone:
     return timezone(timedelta(minutes=offset_minutes))
 
 
-def from_row(row: Sequence[Any]) -> Article:
+def from_row(row: Sequence[Any], raw_hash: str | None = None) -> Article:
     """An Article from a row selected as ``_LIGHT`` (html "") or ``_FULL``.
 
     Unpacked by position: twice as fast as by name, which counts at 50,000 rows.
@@ -175,20 +178,29 @@ def from_row(row: Sequence[Any]) -> Article:
         first_seen=first_seen,
         # Most rows carry no extras: skip the parse.
         extra=json.loads(extra) if extra and extra != "{}" else {},
+        raw_hash=raw_hash or "",
     )
 
 
-def hashes(conn: Connection, feed_key: str, ids: Sequence[str]) -> dict[str, str]:
-    """content_hash of each of ``ids`` already stored for the feed."""
-    found: dict[str, str] = {}
-    for part in chunks(ids):
-        rows = conn.execute(
-            sa.select(articles.c.article_id, articles.c.content_hash).where(
-                articles.c.feed_key == feed_key, articles.c.article_id.in_(part)
-            )
-        )
-        found.update((row.article_id, row.content_hash) for row in rows)
-    return found
+# Statements the save path runs for every feed, built once: building and hashing a new
+# statement object each time cost more than running it.
+_INSERT = sa.insert(articles)
+_UPDATE = (
+    sa.update(articles)
+    .where(
+        articles.c.feed_key == sa.bindparam("b_feed_key"),
+        articles.c.article_id == sa.bindparam("b_article_id"),
+    )
+    .values({name: sa.bindparam(f"b_{name}") for name in (*_CONTENT, "updated_at")})
+)
+_SET_RAW_HASH = (
+    sa.update(articles)
+    .where(
+        articles.c.feed_key == sa.bindparam("b_feed_key"),
+        articles.c.article_id == sa.bindparam("b_article_id"),
+    )
+    .values(raw_hash=sa.bindparam("b_raw_hash"))
+)
 
 
 def ids_matching(
@@ -196,10 +208,6 @@ def ids_matching(
 ) -> dict[str, list[str]]:
     """For each value of ``column`` (link or content_hash): the feed's article ids having it."""
     return _sql.ids_matching(conn, articles, feed_key, column, values)
-
-
-def has_any(conn: Connection, feed_key: str) -> bool:
-    return _sql.has_any(conn, articles, feed_key)
 
 
 def rename(conn: Connection, feed_key: str, old_id: str, new_id: str) -> None:
@@ -213,25 +221,22 @@ def rename(conn: Connection, feed_key: str, old_id: str, new_id: str) -> None:
 
 def insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     for part in chunks(rows):
-        conn.execute(sa.insert(articles), part)
+        conn.execute(_INSERT, part)
+
+
+def set_raw_hashes(conn: Connection, feed_key: str, hashes: Sequence[tuple[str, str]]) -> None:
+    """Remember (article_id, raw_hash) for articles whose content did not change."""
+    params = [{"b_feed_key": feed_key, "b_article_id": i, "b_raw_hash": h} for i, h in hashes]
+    for part in chunks(params):
+        conn.execute(_SET_RAW_HASH, part)
 
 
 def update_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Replace the content of existing articles; first_seen is kept."""
-    if not rows:
-        return
-    statement = (
-        sa.update(articles)
-        .where(
-            articles.c.feed_key == sa.bindparam("b_feed_key"),
-            articles.c.article_id == sa.bindparam("b_article_id"),
-        )
-        .values({name: sa.bindparam(f"b_{name}") for name in (*_CONTENT, "updated_at")})
-    )
     names = ("feed_key", "article_id", *_CONTENT, "updated_at")
     params = [{f"b_{name}": row[name] for name in names} for row in rows]
     for part in chunks(params):
-        conn.execute(statement, part)
+        conn.execute(_UPDATE, part)
 
 
 def set_names(conn: Connection, feed_key: str, group: str, source: str, channel: str) -> None:
@@ -251,16 +256,18 @@ def get(conn: Connection, feed_key: str, article_id: str) -> Article | None:
     return from_row(row) if row is not None else None
 
 
+_GET_LIGHT = sa.select(*_LIGHT, articles.c.raw_hash).where(
+    articles.c.feed_key == sa.bindparam("feed_key"),
+    articles.c.article_id.in_(sa.bindparam("ids", expanding=True)),
+)
+
+
 def get_light(conn: Connection, feed_key: str, ids: Sequence[str]) -> dict[str, Article]:
-    """The stored articles of the feed among ``ids``, without their html."""
+    """The stored articles of the feed among ``ids``, without their html (with raw_hash)."""
     found: dict[str, Article] = {}
     for part in chunks(ids):
-        rows = conn.execute(
-            sa.select(*_LIGHT).where(
-                articles.c.feed_key == feed_key, articles.c.article_id.in_(part)
-            )
-        )
-        found.update((row.article_id, from_row(row)) for row in rows)
+        for row in conn.execute(_GET_LIGHT, {"feed_key": feed_key, "ids": part}):
+            found[row[1]] = from_row(row[:-1], raw_hash=row[-1])
     return found
 
 

@@ -78,8 +78,12 @@ def all_states(conn: Connection) -> dict[str, FeedState]:
 def require_state(conn: Connection, key: str) -> FeedState:
     state = get_state(conn, key)
     if state is None:
-        raise StoreError(f"unknown feed {key!r}: register it with sync_feeds first")
+        raise _unknown(key)
     return state
+
+
+def _unknown(key: str) -> StoreError:
+    return StoreError(f"unknown feed {key!r}: register it with sync_feeds first")
 
 
 def sync(
@@ -183,6 +187,24 @@ def record_not_modified(
     )
 
 
+_RECORD_SUCCESS = (
+    sa.update(feeds)
+    .where(feeds.c.key == sa.bindparam("b_key"))
+    .values(
+        {
+            **{
+                name: sa.bindparam(f"b_{name}")
+                for name in ("etag", "last_modified", "last_status", "items")
+            },
+            "last_attempt": sa.bindparam("b_now"),
+            "last_success": sa.bindparam("b_now"),
+            "last_error": None,
+            "error_streak": 0,
+        }
+    )
+)
+
+
 def record_success(
     conn: Connection,
     key: str,
@@ -192,19 +214,21 @@ def record_success(
     status: int,
     items: int,
     now: datetime,
-) -> FeedState:
-    return _update(
-        conn,
-        key,
-        etag=etag,
-        last_modified=last_modified,
-        last_status=status,
-        last_attempt=now,
-        last_success=now,
-        last_error=None,
-        error_streak=0,
-        items=items,
+) -> None:
+    """One statement (it runs for every fetched feed); StoreError for an unknown feed."""
+    result = conn.execute(
+        _RECORD_SUCCESS,
+        {
+            "b_key": key,
+            "b_etag": etag,
+            "b_last_modified": last_modified,
+            "b_last_status": status,
+            "b_items": items,
+            "b_now": now,
+        },
     )
+    if result.rowcount == 0:
+        raise _unknown(key)
 
 
 def enable(conn: Connection, key: str) -> FeedState:

@@ -131,9 +131,14 @@ _V2_PUBLISH_STATE = _sql(
     "ON articles (group_name, source_name, channel_name, published)",
 )
 
+# The hash of each item as fetched, so an unchanged item is not cleaned again (NULL for
+# articles stored before: those are cleaned once more, then remembered).
+_RAW_HASH = _sql("ALTER TABLE articles ADD COLUMN raw_hash TEXT")
+
 MIGRATIONS: list[Migration] = [
     Migration("feeds, articles, tombstones", _V1_CORE_TABLES),
     Migration("publish_state; per-channel retention index", _V2_PUBLISH_STATE),
+    Migration("articles.raw_hash: unchanged items are not cleaned again", _RAW_HASH),
 ]
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from newsdesk.models import Article
 from newsdesk.store import articles as articles_table
 from newsdesk.store import tombstones
+from newsdesk.store._sql import chunks
 from newsdesk.store.articles import content_hash
 
 log = logging.getLogger(__name__)
@@ -39,9 +41,10 @@ class _Migration:
 
 
 def save_articles(
-    conn: Connection, feed_key: str, items: Sequence[Article], now: datetime
+    conn: Connection, feed_key: str, items: Sequence[Article], now: datetime, *, unchanged: int = 0
 ) -> SaveReport:
-    """Upsert a feed's items inside the caller's transaction."""
+    """Upsert a feed's items inside the caller's transaction. ``unchanged``: more items of
+    the feed, left out by the caller because they are stored unchanged."""
     unique: dict[str, Article] = {}
     repeats = 0
     for item in items:
@@ -53,16 +56,16 @@ def save_articles(
             repeats += 1  # the first occurrence in the feed wins, as a reader would see it
         else:
             unique[item.article_id] = item
-    ids = list(unique)
-    stored = articles_table.hashes(conn, feed_key, ids)
-    dead = tombstones.dead_ids(conn, feed_key, ids)
+    known = _lookup(conn, feed_key, list(unique))
+    stored, dead = known.stored, known.dead
 
     migration = _Migration({}, {})
-    if unique and not stored and not dead:
+    if unique and not stored and not dead and not unchanged and known.has_history:
         migration = _detect_guid_migration(conn, feed_key, list(unique.values()))
     for new_id, old_id in migration.renames.items():
         articles_table.rename(conn, feed_key, old_id, new_id)
-    stored.update(articles_table.hashes(conn, feed_key, list(migration.renames)))
+    if migration.renames:
+        stored.update(_lookup(conn, feed_key, list(migration.renames)).stored)
     if migration.buried:
         tombstones.bury(conn, [(feed_key, i, link) for i, link in migration.buried.items()], now)
         dead.update(migration.buried)
@@ -78,19 +81,22 @@ def save_articles(
 
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    unchanged = 0
+    raw_only: list[tuple[str, str]] = []  # same content, but fetched in another form
     for article_id, item in unique.items():
         if article_id in dead:
             continue
-        old_hash = stored.get(article_id)
-        if old_hash is None:
+        old = stored.get(article_id)
+        if old is None:
             inserts.append(articles_table.to_row(item, now))
-        elif old_hash != content_hash(item):
+        elif old[0] != content_hash(item):
             updates.append(articles_table.to_row(item, now))
         else:
             unchanged += 1
+            if item.raw_hash and item.raw_hash != old[1]:
+                raw_only.append((article_id, item.raw_hash))
     articles_table.insert_many(conn, inserts)
     articles_table.update_many(conn, updates)
+    articles_table.set_raw_hashes(conn, feed_key, raw_only)
     return SaveReport(
         new=len(inserts),
         updated=len(updates),
@@ -103,8 +109,52 @@ def save_articles(
     )
 
 
+@dataclass(frozen=True)
+class _Known:
+    stored: dict[str, tuple[str, str | None]]  # id -> (content_hash, raw_hash)
+    dead: set[str]  # tombstoned ids
+    has_history: bool  # the feed has stored or tombstoned anything at all
+
+
+def _lookup_statement() -> sa.CompoundSelect[Any]:
+    """What the store knows of some ids of one feed, in one round trip: stored hashes,
+    tombstones, and whether the feed has any history (else no guid migration to look for)."""
+    a, t = articles_table.articles, tombstones.tombstones
+    feed: sa.BindParameter[str] = sa.bindparam("feed_key")
+    ids: sa.BindParameter[list[str]] = sa.bindparam("ids", expanding=True)
+    stored = sa.select(a.c.article_id, a.c.content_hash, a.c.raw_hash, sa.literal(0)).where(
+        a.c.feed_key == feed, a.c.article_id.in_(ids)
+    )
+    buried = sa.select(t.c.article_id, sa.null(), sa.null(), sa.literal(1)).where(
+        t.c.feed_key == feed, t.c.article_id.in_(ids)
+    )
+    history = sa.select(sa.null(), sa.null(), sa.null(), sa.literal(2)).where(
+        sa.or_(sa.exists().where(a.c.feed_key == feed), sa.exists().where(t.c.feed_key == feed))
+    )
+    return sa.union_all(stored, buried, history)
+
+
+_LOOKUP = _lookup_statement()
+
+
+def _lookup(conn: Connection, feed_key: str, ids: list[str]) -> _Known:
+    stored: dict[str, tuple[str, str | None]] = {}
+    dead: set[str] = set()
+    has_history = False
+    for part in chunks(ids) if ids else [[]]:
+        for row in conn.execute(_LOOKUP, {"feed_key": feed_key, "ids": part}):
+            if row[3] == 0:
+                stored[row[0]] = (row[1], row[2])
+            elif row[3] == 1:
+                dead.add(row[0])
+            else:
+                has_history = True
+    return _Known(stored, dead, has_history)
+
+
 def _detect_guid_migration(conn: Connection, feed_key: str, items: list[Article]) -> _Migration:
-    """Match items whose ids are all unknown to stored articles, if every one matches.
+    """Match items whose ids are all unknown to stored articles of a feed that has some,
+    if every one matches.
 
     A site that moves to new guids re-sends its whole feed under ids we never saw; without
     this every item would be saved again as a duplicate. Only when ALL items match, one to
@@ -112,8 +162,6 @@ def _detect_guid_migration(conn: Connection, feed_key: str, items: list[Article]
     articles always has at least one item that matches nothing.
     """
     none = _Migration({}, {})
-    if not articles_table.has_any(conn, feed_key) and not tombstones.has_any(conn, feed_key):
-        return none  # a feed seen for the first time
     links = [i.link for i in items if i.link]
     by_link = articles_table.ids_matching(conn, feed_key, "link", links)
     by_hash = articles_table.ids_matching(

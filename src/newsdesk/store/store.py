@@ -180,28 +180,31 @@ class Store:
         status: int,
         articles: Sequence[Article],
         now: datetime,
+        unchanged: int = 0,
     ) -> SaveReport:
         """Store a fetched feed's articles and its new validators in ONE transaction.
 
         Invariant (``test_validators_not_committed_without_articles``): the etag and
-        Last-Modified are written last, in the same transaction as the articles, so a
-        crash can never leave validators that would make the next run skip unsaved items.
+        Last-Modified are written in the same transaction as the articles, so a crash can
+        never leave validators that would make the next run skip unsaved items.
+        ``unchanged``: items of the feed the caller left out because it knows they are
+        stored unchanged (counted in the report, and no guid migration is looked for).
         """
         when = to_utc(now, "now")
         for item in articles:
             to_utc(item.published, f"published of article {item.article_id!r}")
         with self._write(f"save feed {key}") as conn:
-            feeds.require_state(conn, key)
-            report = save_articles(conn, key, articles, when)
+            # First: it also refuses an unknown feed before any article is looked at.
             feeds.record_success(
                 conn,
                 key,
                 etag=etag,
                 last_modified=last_modified,
                 status=status,
-                items=len(articles),
+                items=len(articles) + unchanged,
                 now=when,
             )
+            report = save_articles(conn, key, articles, when, unchanged=unchanged)
         return report
 
     # -- articles ----------------------------------------------------------------------

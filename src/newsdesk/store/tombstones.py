@@ -22,24 +22,8 @@ tombstones = sa.Table(
 )
 
 
-def dead_ids(conn: Connection, feed_key: str, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for part in chunks(ids):
-        rows = conn.execute(
-            sa.select(tombstones.c.article_id).where(
-                tombstones.c.feed_key == feed_key, tombstones.c.article_id.in_(part)
-            )
-        )
-        found.update(rows.scalars())
-    return found
-
-
 def ids_by_link(conn: Connection, feed_key: str, links: Iterable[str]) -> dict[str, list[str]]:
     return _sql.ids_matching(conn, tombstones, feed_key, "link", links)
-
-
-def has_any(conn: Connection, feed_key: str) -> bool:
-    return _sql.has_any(conn, tombstones, feed_key)
 
 
 def bury(conn: Connection, items: Sequence[tuple[str, str, str | None]], now: datetime) -> None:
