@@ -31,6 +31,7 @@ __all__ = [
     "RunReport",
     "fetch_and_store",
     "fetch_and_store_async",
+    "fetch_and_store_one",
     "image_url_for",
     "publish",
     "run",
@@ -184,6 +185,21 @@ async def fetch_and_store_async(
             queue.put_nowait(None)
             await consumer
     return [outcomes[s.key] for s in sources if s.key in outcomes]
+
+
+async def fetch_and_store_one(
+    config: Config, store: Any, client: Any, source: FeedSource, *, now: datetime | None = None
+) -> FeedOutcome:
+    """One feed start to end: fetch, parse, process, store (the unit of a queue job).
+
+    ``client`` comes from ``fetch.make_client(fetch_options(config))``, one per process.
+    The caller has registered the feed (``store.sync_feeds``) and bounds concurrency.
+    """
+    from newsdesk.fetch import fetch_one
+
+    state = store.feed_state(source.key)
+    result = await fetch_one(client, source, state, fetch_options(config))
+    return await _ingest_guarded(config, store, client, result, now)
 
 
 def fetch_options(config: Config) -> Any:
