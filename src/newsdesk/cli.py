@@ -472,6 +472,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
             "paused" if r["paused"] else _short_time(r["next_poll"]),
         )
     out.print(table)
+    from newsdesk.queue_cli import show_queue
+
+    show_queue(config)
 
 
 def _short_time(iso: str | None) -> str:
@@ -680,6 +683,11 @@ def proxy_sign(ctx: click.Context, url: str) -> None:
         click.echo(sign_url(config.proxy_server, url))
     except ValueError as exc:
         _fail(str(exc))
+
+
+from newsdesk.queue_cli import register as _register_queue  # noqa: E402 (needs the above)
+
+_register_queue(main)
 
 
 def entry() -> None:

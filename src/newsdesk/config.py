@@ -95,6 +95,14 @@ class WatchSettings:
 
 
 @dataclass(frozen=True)
+class QueueSettings:
+    """The ``queue:`` section, for ``newsdesk worker``: the same file on every machine."""
+
+    tick: float = 10.0  # seconds between looks for due feeds and stalled jobs (1-60, whole)
+    stalled_after: float = 60.0  # a worker silent this long is dead; its jobs are retried
+
+
+@dataclass(frozen=True)
 class SourceOptions:
     """Options a source carries beside its channels."""
 
@@ -128,6 +136,8 @@ class Config:
     keep_per_channel: int | None = None
     proxy_server: Any = None  # imageproxy.ProxyServerConfig when configured
     raw_proxy_server: Any = None
+    queue: QueueSettings = field(default_factory=QueueSettings)
+    site_configured: bool = False  # a `site:` section is present (queue workers build it)
 
     def options_for(self, source: FeedSource) -> SourceOptions:
         return self.source_options.get((source.group, source.source), SourceOptions())
@@ -154,6 +164,7 @@ _TOP_KEYS = {
     "keep_days",
     "keep_per_channel",
     "proxy_server",
+    "queue",
     "groups",
 }
 _CHANNEL_KEYS = {"url", "image_proxy", "user_agent", "referer", "timezone"}
@@ -218,6 +229,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     fetch = _fetch_settings(v, data.get("fetch"), data)
     site = _site_settings(v, data.get("site"), data, base_dir)
     watch = _watch_settings(v, data.get("watch"), data)
+    queue = _queue_settings(v, data.get("queue"), data)
 
     proxy_server = None
     raw_proxy = data.get("proxy_server")
@@ -262,6 +274,8 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         keep_per_channel=v.optional_int(data, "keep_per_channel", minimum=1),
         proxy_server=proxy_server,
         raw_proxy_server=raw_proxy,
+        queue=queue,
+        site_configured=data.get("site") is not None,
     )
 
 
@@ -345,6 +359,18 @@ def _watch_settings(v: _Validator, raw: Any, parent: Mapping) -> WatchSettings:
         after_publish=v.optional_string(raw, "after_publish"),
         after_publish_timeout=v.duration(raw, "after_publish_timeout", d.after_publish_timeout),
     )
+
+
+def _queue_settings(v: _Validator, raw: Any, parent: Mapping) -> QueueSettings:
+    if raw is None:
+        return QueueSettings()
+    v.check(isinstance(raw, Mapping), parent, "queue", "must be a mapping")
+    v.known_keys(raw, set(QueueSettings.__dataclass_fields__), "queue")
+    d = QueueSettings()
+    tick = v.duration(raw, "tick", d.tick)
+    # The schedule is a cron line with a seconds field: whole seconds, at most a minute.
+    v.check(tick.is_integer() and 1 <= tick <= 60, raw, "tick", "must be 1s to 60s, whole seconds")
+    return QueueSettings(tick=tick, stalled_after=v.duration(raw, "stalled_after", d.stalled_after))
 
 
 def _sources(
