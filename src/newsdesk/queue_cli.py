@@ -92,6 +92,7 @@ def register(main: click.Group) -> None:
         summary = queue_summary(config.database)
         if summary is None:
             cli._fail("the job queue is not set up: run `newsdesk queue init -c <config>`")
+            return
         if as_json:
             click.echo(json.dumps(asdict(summary), indent=2))
             return

@@ -6,7 +6,7 @@ so any version of a worker understands the jobs another machine deferred.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.config import Config
 from newsdesk.queue.connection import conninfo
@@ -79,5 +79,7 @@ def make_app(config: Config, *, max_connections: int = 4) -> App:
             queueing_lock=name,
             priority=_HOUSEKEEPING_PRIORITY,
         )(func)
-        app.periodic(cron=cron_every(config.queue.tick), periodic_id=name)(task)
+        # Any: mypy 1.13 crashes solving the decorator's Concatenate[int, ...] signature.
+        periodic: Any = app.periodic(cron=cron_every(config.queue.tick), periodic_id=name)
+        periodic(task)
     return app

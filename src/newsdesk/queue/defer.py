@@ -22,7 +22,7 @@ from procrastinate.jobs import Job
 
 from newsdesk.config import Config
 from newsdesk.models import FeedSource
-from newsdesk.queue.app import FETCH_QUEUE, FETCH_TASK, PUBLISH_TASK
+from newsdesk.queue.app import FETCH_QUEUE, FETCH_TASK, PUBLISH_LOCK, PUBLISH_TASK
 
 __all__ = [
     "PUBLISH_DELAY",
@@ -117,7 +117,18 @@ async def defer_due_feeds(
 
 
 async def defer_publish(app: App, *, delay: float = PUBLISH_DELAY) -> bool:
-    """Queue a publish unless one is already waiting; True when this call queued it."""
+    """Queue a publish unless one is already waiting; True when this call queued it.
+
+    A waiting publish has not started, so it will see whatever the caller has stored.
+    Looking first spares the database an INSERT that fails (and logs an error) per feed.
+    """
+    waiting = await app.connector.execute_query_one_async(
+        "SELECT count(*) AS n FROM procrastinate_jobs"
+        " WHERE queueing_lock = %(lock)s AND status = 'todo'",
+        lock=PUBLISH_LOCK,
+    )
+    if waiting["n"]:
+        return False
     try:
         await app.configure_task(PUBLISH_TASK, schedule_in={"seconds": delay}).defer_async()
     except exceptions.AlreadyEnqueued:

@@ -8,6 +8,7 @@ fails only when the store is unusable; Procrastinate then retries it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.sources: dict[str, FeedSource] = {s.key: s for s in self.config.sources}
+        self.ingest_gate = asyncio.Lock()  # one feed parsed and stored at a time per process
 
 
 def _runtime(context: JobContext) -> Runtime:
@@ -55,7 +57,7 @@ async def fetch_feed(context: JobContext, feed_key: str) -> str:
         log.warning("queued feed is not in this worker's config", extra={"feed": feed_key})
         return "not in this worker's config"
     outcome = await pipeline.fetch_and_store_one(
-        runtime.config, runtime.store, runtime.client, source
+        runtime.config, runtime.store, runtime.client, source, ingest_gate=runtime.ingest_gate
     )
     # A retried job may have stored the feed in an attempt that died before this line:
     # the articles are in, unchanged now, and still need their publish.
