@@ -49,7 +49,8 @@ def test_three_workers_fetch_every_feed_once_and_publish_every_post_once(
     tmp_path: Path, pg_schema_url: str, workers: Callable[..., WorkerProcess]
 ) -> None:
     with FeedFarm(feeds=300, items=3, hosts=10, latency=(0.02, 0.06)) as farm:
-        config = write_config(tmp_path, pg_schema_url, farm.urls)
+        site = "site:\n  out_dir: ./public\n  search: false"  # the publish job builds it too
+        config = write_config(tmp_path, pg_schema_url, farm.urls, extra=site)
         newsdesk_ok("queue", "init", "-c", str(config), cwd=tmp_path)
         started = [workers(config, "--concurrency", "8") for _ in range(3)]
         wait_until(_settled(pg_schema_url, tmp_path, 900), timeout=120, what="900 posts")
@@ -62,6 +63,8 @@ def test_three_workers_fetch_every_feed_once_and_publish_every_post_once(
     assert sum(new for new, _ in published) == 900, "every post written exactly once"
     assert sum(updated for _, updated in published) == 0
     assert len(published) < 60, f"publishes were not coalesced: {len(published)}"
+    pages = list((tmp_path / "public").rglob("*.html"))
+    assert len(pages) > 900 and (tmp_path / "public" / "index.html").exists()
     for worker in started:  # the work was shared
         assert (
             "newsdesk.fetch_feed" in worker.log() and "ended with status: Success" in worker.log()
