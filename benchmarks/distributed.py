@@ -57,6 +57,7 @@ class Result:
     items: int
     seconds: float
     cpu: float  # CPU seconds of the newsdesk processes during the window
+    pg_cpu: float  # CPU seconds of their PostgreSQL backends during the window
     busy: float  # share of all cores busy during the window (0..1)
 
     @property
@@ -79,23 +80,37 @@ def postgres_url(given: str | None) -> str:
     return started.stdout.strip().splitlines()[-1]
 
 
+APP_NAME = "newsdesk-bench"  # tags the benchmarked processes' PostgreSQL backends
+
+
 @contextmanager
 def fresh_schema(pg_url: str) -> Iterator[str]:
+    """A URL whose search_path is a new schema (dropped after), its backends tagged."""
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(conninfo(pg_url), autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in pg_url else "?"
     try:
-        yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
+        yield f"{pg_url}{sep}options=-csearch_path%3D{schema}&application_name={APP_NAME}"
     finally:
         with psycopg.connect(conninfo(pg_url), autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def scalar(database: str, query: str) -> int:
-    with psycopg.connect(conninfo(database)) as conn:
+    """One number, over a connection not tagged as the benchmarked processes'."""
+    untagged = database.replace(f"&application_name={APP_NAME}", "")
+    with psycopg.connect(conninfo(untagged)) as conn:
         row = conn.execute(query).fetchone()
     return int(row[0]) if row else 0
+
+
+def backend_pids(database: str) -> list[int]:
+    with psycopg.connect(conninfo(database.replace(f"&application_name={APP_NAME}", ""))) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (APP_NAME,)
+        ).fetchall()
+    return [int(row[0]) for row in rows]
 
 
 # --- processes and CPU -------------------------------------------------------------
@@ -119,12 +134,30 @@ def newsdesk_ok(folder: Path, *args: str) -> None:
         raise SystemExit(f"newsdesk {' '.join(args)} failed:\n{done.stderr}")
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float | None:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return 0.0
+    except (FileNotFoundError, ProcessLookupError):
+        return None
     return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+class CpuMeter:
+    """CPU seconds a changing set of processes used since each was first seen."""
+
+    def __init__(self) -> None:
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+
+    def sample(self, pids: list[int]) -> None:
+        for pid in pids:
+            now = cpu_seconds(pid)
+            if now is not None:
+                self.first.setdefault(pid, now)
+                self.last[pid] = now
+
+    def used(self) -> float:
+        return sum(self.last[pid] - self.first[pid] for pid in self.first)
 
 
 def machine_ticks() -> tuple[int, int]:
@@ -145,19 +178,26 @@ def timed(
             raise SystemExit(f"{label}: no feed was requested")
         time.sleep(0.01)
     start = min(t[0] for t in farm.fetch_times().values())
-    cpu_start = {p.pid: cpu_seconds(p.pid) for p in procs}
+    ours, theirs = CpuMeter(), CpuMeter()
+    pids = [p.pid for p in procs]
+    ours.sample(pids)
+    theirs.sample(backend_pids(database))
     busy0, total0 = machine_ticks()
-    cpu_last = dict(cpu_start)
+    polls = 0
     while (stored := scalar(database, "SELECT count(*) FROM articles")) < expected:
         if time.monotonic() > deadline:
             raise SystemExit(f"{label}: {stored} of {expected} articles after 30 minutes")
-        cpu_last = {p.pid: cpu_seconds(p.pid) or cpu_last[p.pid] for p in procs}
+        ours.sample(pids)
+        if polls % 10 == 0:  # backends come and go (pools, the run lock's connection)
+            theirs.sample(backend_pids(database))
+        polls += 1
         time.sleep(0.05)
     seconds = time.monotonic() - start
     busy1, total1 = machine_ticks()
-    cpu_end = {p.pid: cpu_seconds(p.pid) or cpu_last[p.pid] for p in procs}
-    cpu = sum(cpu_end[pid] - cpu_start[pid] for pid in cpu_start)
-    return Result(label, farm.feeds, stored, seconds, cpu, (busy1 - busy0) / (total1 - total0))
+    ours.sample(pids)
+    theirs.sample(backend_pids(database))
+    busy = (busy1 - busy0) / (total1 - total0)
+    return Result(label, farm.feeds, stored, seconds, ours.used(), theirs.used(), busy)
 
 
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -299,14 +339,14 @@ def report(results: list[Result], over: Overhead, args: argparse.Namespace) -> N
     run_base = results[0]
     print(
         f"\n{'':34} {'seconds':>8} {'feeds/s':>8} {'items/s':>8} {'×1 worker':>9} "
-        f"{'×run':>6} {'CPU ms/feed':>11} {'machine busy':>12}"
+        f"{'×run':>6} {'CPU ms/feed':>11} {'PG ms/feed':>10} {'machine busy':>12}"
     )
     for r in results:
         print(
             f"{r.label:34} {r.seconds:>8.2f} {r.feeds_per_s:>8.1f} {r.items / r.seconds:>8.0f} "
             f"{r.feeds_per_s / base.feeds_per_s:>8.2f}× "
             f"{r.feeds_per_s / run_base.feeds_per_s:>5.2f}× "
-            f"{r.cpu * 1000 / r.feeds:>11.1f} {r.busy:>11.0%}"
+            f"{r.cpu * 1000 / r.feeds:>11.1f} {r.pg_cpu * 1000 / r.feeds:>10.1f} {r.busy:>11.0%}"
         )
     print(
         f"\nqueue overhead per job: defer {over.defer_ms:.2f} ms; empty job round trip "
@@ -316,17 +356,29 @@ def report(results: list[Result], over: Overhead, args: argparse.Namespace) -> N
     )
     latency = sum(args.latency) / 2
     cpu_ms = base.cpu * 1000 / base.feeds
+    pg_ms = base.pg_cpu * 1000 / base.feeds
+    slot_ms = base.seconds * args.concurrency * 1000 / base.feeds
     print(
-        f"CPU-bound share of a feed job: {cpu_ms:.1f} ms CPU of "
-        f"{base.seconds * args.concurrency * 1000 / base.feeds:.0f} ms per job slot "
-        f"(mean farm latency {latency * 1000:.0f} ms); {cores} cores here: at most "
-        f"{cores * 1000 / cpu_ms:.0f} feeds/s before the workers alone fill the CPU"
+        f"CPU-bound share of a feed job (1 worker): {cpu_ms:.1f} ms CPU in the worker and "
+        f"{pg_ms:.1f} ms in PostgreSQL, of {slot_ms:.0f} ms per job slot "
+        f"(mean farm latency {latency * 1000:.0f} ms)"
     )
+    # Latency-bound, a job slot turns over every (latency + the job's own CPU time).
+    per_worker = args.concurrency / (latency + (cpu_ms + pg_ms) / 1000)
+    for r in results:
+        if "worker" in r.label:
+            count = int(r.label.split()[0])
+            print(
+                f"  {count} worker(s): latency-bound {count * per_worker:.0f} feeds/s would need "
+                f"{count * per_worker * (cpu_ms + pg_ms) / 1000:.2f} of {cores} cores "
+                f"(workers + PostgreSQL); measured {r.feeds_per_s:.0f}, machine {r.busy:.0%} busy"
+            )
     need = FEEDS_PER_HOUR / 3600
     print(
         f"projection, {FEEDS_PER_HOUR:,} feeds per hour = {need:.1f} feeds/s: "
         f"{need / base.feeds_per_s:.2f} worker(s) of concurrency {args.concurrency} at this "
-        f"latency, {need * cpu_ms / 1000:.2f} core(s) of worker CPU, and "
+        f"latency, {need * cpu_ms / 1000:.2f} core(s) of worker CPU, "
+        f"{need * pg_ms / 1000:.2f} of PostgreSQL, and "
         f"{need * over.round_trip_locked_ms / 1000:.3f} s/s of queue round trips"
     )
 
