@@ -28,16 +28,18 @@ from tests.store.conftest import pg_schema_url, pg_url
 __all__ = ["pg_schema_url", "pg_url", "write_config"]  # fixtures and helpers for the tests
 
 
-def newsdesk_ok(*args: str, cwd: Path) -> str:
+def queue_config(folder: Path, database: str, urls: list[str], *, extra: str = "") -> Path:
+    """write_config, then `newsdesk queue init` on it (the real command, as a user runs it)."""
+    config = write_config(folder, database, urls, extra=extra)
     done = subprocess.run(
-        [sys.executable, "-m", "newsdesk.cli", *args],
-        cwd=cwd,
+        [sys.executable, "-m", "newsdesk.cli", "queue", "init", "-c", str(config)],
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout
+    return config
 
 
 class WorkerProcess:
@@ -103,14 +105,15 @@ def sql(database: str, query: str, *params: object) -> list[tuple[Any, ...]]:
         return cursor.fetchall() if cursor.description else []
 
 
-def active_jobs(database: str, *tasks: str) -> int:
-    """Jobs of these tasks waiting or running (default: fetches and publishes)."""
+def active_jobs(database: str, *tasks: str, states: tuple[str, ...] = ("todo", "doing")) -> int:
+    """Jobs of these tasks (default: fetches and publishes) waiting or running."""
     names = list(tasks or ("newsdesk.fetch_feed", "newsdesk.publish"))
     rows = sql(
         database,
         "SELECT count(*) FROM procrastinate_jobs"
-        " WHERE task_name = ANY(%s) AND status IN ('todo', 'doing')",
+        " WHERE task_name = ANY(%s) AND status::text = ANY(%s)",
         names,
+        list(states),
     )
     return int(rows[0][0])
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.queue.conftest import WorkerProcess, newsdesk_ok, write_config
+from tests.queue.conftest import WorkerProcess, queue_config
 from tests.queue.farm import FeedFarm
 
 pytestmark = pytest.mark.postgres
@@ -22,13 +22,12 @@ def test_two_scheduling_workers_queue_each_feed_once_per_interval(
     tmp_path: Path, pg_schema_url: str, workers: Callable[..., WorkerProcess]
 ) -> None:
     with FeedFarm(feeds=30, items=2, hosts=15, latency=LATENCY) as farm:
-        config = write_config(
+        config = queue_config(
             tmp_path,
             pg_schema_url,
             farm.urls,
             extra=f"outputs: []\nwatch:\n  interval: {INTERVAL}s",
         )
-        newsdesk_ok("queue", "init", "-c", str(config), cwd=tmp_path)
         pair = [workers(config, "--concurrency", "16") for _ in range(2)]
         time.sleep(18)
         times = farm.fetch_times()

@@ -11,27 +11,21 @@ from pathlib import Path
 import pytest
 
 from newsdesk.store import open_store
-from tests.queue.conftest import WorkerProcess, newsdesk_ok, sql, wait_until, write_config
+from tests.queue.conftest import WorkerProcess, active_jobs, queue_config, sql, wait_until
 from tests.queue.farm import FeedFarm
 
 pytestmark = pytest.mark.postgres
 
 
 def _running(database: str) -> int:
-    rows = sql(
-        database,
-        "SELECT count(*) FROM procrastinate_jobs"
-        " WHERE task_name = 'newsdesk.fetch_feed' AND status = 'doing'",
-    )
-    return int(rows[0][0])
+    return active_jobs(database, "newsdesk.fetch_feed", states=("doing",))
 
 
 def test_sigterm_lets_running_fetches_finish(
     tmp_path: Path, pg_schema_url: str, workers: Callable[..., WorkerProcess]
 ) -> None:
     with FeedFarm(feeds=6, items=2, hosts=6, latency=(2.0, 2.0)) as farm:
-        config = write_config(tmp_path, pg_schema_url, farm.urls, extra="outputs: []")
-        newsdesk_ok("queue", "init", "-c", str(config), cwd=tmp_path)
+        config = queue_config(tmp_path, pg_schema_url, farm.urls, extra="outputs: []")
         worker = workers(config, "--concurrency", "8")
         wait_until(lambda: _running(pg_schema_url) == 6, timeout=30, what="6 fetches running")
         worker.proc.send_signal(signal.SIGTERM)
@@ -47,8 +41,7 @@ def test_sigterm_past_the_shutdown_timeout_hands_jobs_back(
     tmp_path: Path, pg_schema_url: str, workers: Callable[..., WorkerProcess]
 ) -> None:
     with FeedFarm(feeds=4, items=2, hosts=4, latency=(30.0, 30.0)) as farm:
-        config = write_config(tmp_path, pg_schema_url, farm.urls, extra="outputs: []")
-        newsdesk_ok("queue", "init", "-c", str(config), cwd=tmp_path)
+        config = queue_config(tmp_path, pg_schema_url, farm.urls, extra="outputs: []")
         worker = workers(config, "--concurrency", "8", "--shutdown-timeout", "0.5")
         wait_until(lambda: _running(pg_schema_url) == 4, timeout=30, what="4 fetches running")
         started = time.monotonic()

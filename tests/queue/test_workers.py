@@ -15,12 +15,11 @@ from newsdesk.store import open_store
 from tests.queue.conftest import (
     WorkerProcess,
     active_jobs,
-    newsdesk_ok,
     post_files,
+    queue_config,
     sql,
     wait_until,
     worker_id_of,
-    write_config,
 )
 from tests.queue.farm import FeedFarm
 
@@ -50,8 +49,7 @@ def test_three_workers_fetch_every_feed_once_and_publish_every_post_once(
 ) -> None:
     with FeedFarm(feeds=300, items=3, hosts=10, latency=(0.02, 0.06)) as farm:
         site = "site:\n  out_dir: ./public\n  search: false"  # the publish job builds it too
-        config = write_config(tmp_path, pg_schema_url, farm.urls, extra=site)
-        newsdesk_ok("queue", "init", "-c", str(config), cwd=tmp_path)
+        config = queue_config(tmp_path, pg_schema_url, farm.urls, extra=site)
         started = [workers(config, "--concurrency", "8") for _ in range(3)]
         wait_until(_settled(pg_schema_url, tmp_path, 900), timeout=120, what="900 posts")
         time.sleep(3)  # a few more ticks of the schedule: nothing is due again so soon
@@ -75,8 +73,7 @@ def test_per_host_limit_holds_across_all_workers(
     tmp_path: Path, pg_schema_url: str, workers: Callable[..., WorkerProcess]
 ) -> None:
     with FeedFarm(feeds=60, items=2, hosts=3, latency=(0.15, 0.25)) as farm:
-        config = write_config(tmp_path, pg_schema_url, farm.urls, extra="outputs: []")
-        newsdesk_ok("queue", "init", "-c", str(config), cwd=tmp_path)
+        config = queue_config(tmp_path, pg_schema_url, farm.urls, extra="outputs: []")
         for _ in range(3):
             workers(config, "--concurrency", "8")
         wait_until(
@@ -97,8 +94,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
     finished) or after writing its 100th post file (its publish not yet recorded)."""
     in_publish = crash_at.startswith("written")
     with FeedFarm(feeds=120, items=3, hosts=6, latency=(0.1, 0.3)) as farm:
-        config = write_config(tmp_path, pg_schema_url, farm.urls)
-        newsdesk_ok("queue", "init", "-c", str(config), cwd=tmp_path)
+        config = queue_config(tmp_path, pg_schema_url, farm.urls)
         victim = workers(config, "--concurrency", "8", env={"NEWSDESK_CRASH_AT": crash_at})
         # When the victim dies in a publish, it was the only worker taking publishes.
         others = [
@@ -108,12 +104,15 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
         wait_until(lambda: worker_id_of(pg_schema_url, victim.pid), timeout=30, what="victim up")
         victim_id = worker_id_of(pg_schema_url, victim.pid)
         assert victim.proc.wait(timeout=90) == -signal.SIGKILL
-        in_hand = sql(
-            pg_schema_url,
-            "SELECT count(*) FROM procrastinate_jobs WHERE worker_id = %s AND status = 'doing'",
-            victim_id,
-        )[0][0]
-        assert in_hand, "the victim died holding jobs"
+        held = [
+            job_id
+            for (job_id,) in sql(
+                pg_schema_url,
+                "SELECT id FROM procrastinate_jobs WHERE worker_id = %s AND status = 'doing'",
+                victim_id,
+            )
+        ]
+        assert held, "the victim died holding jobs"
         if in_publish:
             others.append(workers(config, "--concurrency", "8"))  # a new publishing machine
         wait_until(_settled(pg_schema_url, tmp_path, 360), timeout=120, what="360 posts")
@@ -123,9 +122,14 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
     posts = post_files(tmp_path)
     assert len(posts) == 360 and len({p.name for p in posts}) == 360
     assert not list((tmp_path / "blog" / "source" / "_posts").glob(".*.tmp"))
-    taken_over = [w for w in others if f"worker={victim_id}" in w.log()]
-    assert taken_over, "a surviving worker sent the victim's jobs back to the queue"
-    assert "job of a silent worker sent back to the queue" in taken_over[0].log()
+    sent_back = "".join(
+        line
+        for worker in others
+        for line in worker.log().splitlines(keepends=True)
+        if "job of a silent worker sent back to the queue" in line
+    )
+    for job_id in held:  # each job the victim held was taken over by a survivor
+        assert f"job={job_id} " in sent_back
     if not in_publish:
         # Its stored-but-unfinished feed was fetched again (a 304) and stored no twin.
         assert any(len(t) == 2 for t in times.values())
