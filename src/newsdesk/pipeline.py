@@ -288,6 +288,9 @@ async def _ingest(
         log.warning("feed parse failed", extra={"feed": source.url, "error": str(exc)})
         return FeedOutcome(source, "failed", error=error)
 
+    if not parsed.entries:  # the parser's first warning says why (the run table shows it)
+        reason = parsed.warnings[0] if parsed.warnings else "no entries"
+        log.warning("feed has no entries", extra={"feed": source.url, "reason": reason})
     options = config.options_for(source)
     if options.keep or options.drop:
         from newsdesk.fulltext import apply_selectors

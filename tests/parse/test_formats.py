@@ -134,8 +134,11 @@ def test_atom10_mapping_with_xml_base() -> None:
     assert entry.author == "Alice"
     assert entry.categories == ("news",)
     assert entry.summary_html == "1 &lt; 2 &amp; plain"
-    assert (
-        entry.content_html == '<p>Hi <a href="x">x</a></p><img src="i.png" data-original="big.png">'
+    # relative URLs in the body resolve against the xml:base in scope, not the link
+    assert entry.content_html == (
+        '<p>Hi <a href="https://blog.example.org/base/posts/x">x</a></p>'
+        '<img src="https://blog.example.org/base/posts/i.png"'
+        ' data-original="https://blog.example.org/base/posts/big.png">'
     )
     assert entry.updated is not None and entry.updated.utcoffset() == timedelta(0)
 

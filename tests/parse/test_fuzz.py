@@ -20,6 +20,9 @@ TOKENS = [
     b"-->", b"<?xml version='1.0' encoding='gbk'?>", b"<!DOCTYPE rss [<!ENTITY a 'b'>]>",
     b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"\xc2\x92", b"\x92", b"{", b"}", b'"', b"<item>",
     b"</item>", b"<pubDate>", b"+0800", b"\xe4\xb8", b"xmlns:x='u'", b"<html>",
+    b"&#X41;", b"&#150;", b"&#xD800;", b"&copy", b"<!doctype rss>", b"xml:base='a/'",
+    b"\xc3\xa2\xe2\x82\xac", b"<content mode='base64'>", b"<!ENTITY e 'v'>", b"&e;",
+    b"<CHANNEL>", b"<ITEM HREF='x'>", b"<media:group>", b"\x00\x00\x00<",
 ]  # fmt: skip
 
 

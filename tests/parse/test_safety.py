@@ -98,7 +98,7 @@ def test_the_xml_parser_itself_never_loads_an_external_dtd(tmp_path: Path) -> No
     # collect_ids=False makes it load external subsets; this guards that.)
     dtd = tmp_path / "broken.dtd"
     dtd.write_text("this is not a DTD <<<")
-    root, warnings = parse_xml(f'<!DOCTYPE r SYSTEM "file://{dtd}"><r>ok</r>'.encode(), FEED_URL)
+    root, warnings, _ = parse_xml(f'<!DOCTYPE r SYSTEM "file://{dtd}"><r>ok</r>'.encode(), FEED_URL)
     assert root.text == "ok"
     assert warnings == []
 
@@ -109,12 +109,12 @@ def test_the_xml_parser_itself_never_expands_entities(secret_file: Path) -> None
         f'<!DOCTYPE r [<!ENTITY e "EXPANDED"><!ENTITY f SYSTEM "file://{secret_file}">]>'
         "<r>&e;&f;</r>"
     )
-    root, _ = parse_xml(body.encode(), FEED_URL)
+    root, _, _ = parse_xml(body.encode(), FEED_URL)
     text = "".join(root.itertext())
     assert "EXPANDED" not in text
     assert SECRET not in text
     started = time.perf_counter()
-    root, _ = parse_xml(BILLION_LAUGHS.encode(), FEED_URL)
+    root, _, _ = parse_xml(BILLION_LAUGHS.encode(), FEED_URL)
     assert_fast(started)
     assert "lollol" not in "".join(root.itertext())
 

@@ -16,6 +16,9 @@ _TITLE_TAG = re.compile(
     r"|span|strike|strong|sub|sup|tt|u)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
+# What a reader never sees: script/style/template elements with their content, and
+# comments. Only when closed, so that a title about "<script> tags" keeps its words.
+_INVISIBLE = re.compile(r"<(script|style|template)\b[^<>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 # C0 controls (but tab, LF, CR) and DEL: never content, and Hexo drops posts holding some.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
@@ -34,9 +37,10 @@ def _unescape(text: str) -> str:
 
 
 def clean_title(raw: str) -> str:
-    """A title as plain text: entities decoded (also double-escaped ones), title tags
-    stripped, control characters removed, whitespace runs (newlines too) made one space."""
-    text = _TITLE_TAG.sub("", _unescape(raw))
+    """A title as plain text: entities decoded (also double-escaped ones), script, style
+    and comments dropped with their content, title tags stripped, control characters
+    removed, whitespace runs (newlines too) made one space."""
+    text = _TITLE_TAG.sub("", _INVISIBLE.sub("", _unescape(raw)))
     text = CONTROL_CHARS.sub("", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -2,10 +2,11 @@
 
     parse_feed(body, url, content_type=None) -> ParsedFeed   raises ParseError
 
-Steps, one module each: ``encoding`` (bytes -> text), ``xml`` (safe, forgiving
-lxml parse; the only lxml importer), then one mapper per format: ``rss``,
-``atom``, ``jsonfeed``, sharing ``dates`` and ``fields``. This module only
-detects the format and hands off, so a new format is a new mapper.
+Steps: ``encoding`` (bytes -> UTF-8), ``document`` (prolog, entity and mojibake repairs,
+then ``xml``: the one module that imports lxml), then one mapper per format: ``rss``
+(RSS 0.9x/1.0/1.1/2.0 and CDF), ``atom`` (1.0 and 0.3), ``jsonfeed``. The XML mappers
+read items with ``entry`` (every element a handler), bodies and titles with ``bodies``,
+dates with ``dates``. This module only detects the format and hands off.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import dataclasses
 from newsdesk.errors import ParseError
 from newsdesk.models import ParsedFeed
 from newsdesk.parse.atom import map_atom
+from newsdesk.parse.document import read_document
 from newsdesk.parse.encoding import decode_body
 from newsdesk.parse.fields import Notes
 from newsdesk.parse.jsonfeed import map_json
 from newsdesk.parse.rss import map_rss
-from newsdesk.parse.xml import looks_like_html, parse_xml, prepare_xml
+from newsdesk.parse.xml import local_name
 
 __all__ = ["parse_feed"]
 
@@ -27,12 +29,13 @@ _BLANK = b" \t\r\n\x00"
 
 
 def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
-    """Read an RSS, RDF, Atom or JSON Feed document.
+    """Read an RSS, RDF, Atom, CDF or JSON Feed document.
 
     ``url`` is the feed's address (relative links resolve against it);
     ``content_type`` is the HTTP header, whose charset outranks the XML
     declaration. Malformed but readable feeds are read and the repairs listed
-    in ``ParsedFeed.warnings``; unreadable ones raise ParseError.
+    in ``ParsedFeed.warnings``; a feed without entries says why in its first
+    warning; unreadable documents raise ParseError naming the cause.
     """
     if not body.strip(_BLANK):
         raise ParseError("empty document")
@@ -46,19 +49,17 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     if start in (b"{", b"["):
         feed = map_json(data, url, notes)
     else:
-        if looks_like_html(data):
-            raise ParseError("not a feed: looks like an HTML page")
-        data, repairs = prepare_xml(data)
-        root, errors = parse_xml(data, url)
-        for message in (*repairs, *errors):
-            notes.add(message)
-        name = root.tag.rsplit("}", 1)[-1].lower() if isinstance(root.tag, str) else ""
-        if name in ("rss", "rdf"):
-            feed = map_rss(root, url, notes)
+        root, uses_base = read_document(data, url, notes)
+        bases = url if uses_base else None
+        name = local_name(root)
+        if name in ("rss", "rdf", "channel"):
+            feed = map_rss(root, url, notes, bases=bases)
         elif name == "feed":
-            feed = map_atom(root, url, notes)
+            feed = map_atom(root, url, notes, bases=bases)
         elif name == "html":
             raise ParseError("not a feed: looks like an HTML page")
         else:
             raise ParseError(f"not a feed: root element is <{name[:40]}>")
+    if not feed.entries and not notes.has_lead:
+        notes.lead("no entries: the document lists no items")
     return dataclasses.replace(feed, encoding=decoded.encoding, warnings=notes.result())

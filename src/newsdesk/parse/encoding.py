@@ -1,8 +1,9 @@
 """Turn feed bytes into UTF-8: BOM, HTTP charset, XML declaration, then sniffing.
 
-Order of trust: a byte-order mark, then the HTTP ``charset``, then the XML
-declaration, then UTF-8. Each candidate must decode strictly; the first that
-does wins. When none does, the bytes are sniffed with charset-normalizer.
+Order of trust: a byte-order mark, then the NUL pattern of UTF-32 / UTF-16 without
+one, then the HTTP ``charset``, then the XML declaration, then UTF-8. Each candidate
+must decode strictly; the first that does wins. When none does, the bytes are sniffed
+with charset-normalizer.
 """
 
 from __future__ import annotations
@@ -102,11 +103,24 @@ def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
 codecs.register_error("newsdesk-cp1252", _cp1252_fallback)
 
 
+def _wide_without_bom(head: bytes) -> str | None:
+    """UTF-32 or UTF-16 told apart by where the NUL bytes of the first characters fall."""
+    if len(head) < 4 or head[0] == head[1] == head[2] == head[3] == 0:
+        return None
+    a, b, c, d = head[:4]
+    if b == c == d == 0:
+        return "utf-32-le"
+    if a == b == c == 0:
+        return "utf-32-be"
+    if b == d == 0:
+        return "utf-16-le"
+    if a == c == 0:
+        return "utf-16-be"
+    return None
+
+
 def _declared_in_xml(body: bytes) -> str | None:
-    head = body[:1024]
-    if head.startswith((b"<\x00?\x00", b"\x00<\x00?")):  # UTF-16 without a BOM
-        return "utf-16-le" if head[0] == 0x3C else "utf-16-be"
-    match = _XML_DECL_ENCODING.search(head)
+    match = _XML_DECL_ENCODING.search(body[:1024])
     return match.group(1).decode("ascii") if match else None
 
 
@@ -165,6 +179,12 @@ def _decode(body: bytes, content_type: str | None) -> Decoded:
             handler = "newsdesk-cp1252" if bom_codec == "utf-8" else "replace"
             warning = f"bytes after the {bom_codec} byte-order mark are not valid {bom_codec}"
             return Decoded(_lenient(rest, bom_codec, handler), bom_codec, (warning,))
+
+    wide = _wide_without_bom(body)
+    if wide is not None:  # before any declaration: NUL-laden bytes are also "valid UTF-8"
+        utf8 = _strict(body, wide)
+        if utf8 is not None:
+            return Decoded(utf8, wide)
 
     declared: list[tuple[str, str]] = []  # (where, raw name)
     http = _from_content_type(content_type)

@@ -41,6 +41,12 @@ def map_json(data: bytes, url: str, notes: Notes) -> ParsedFeed:
             entries.append(_entry(item, doc, url, notes))
         else:
             notes.add(f"item {position} is not an object; skipped")
+    if not entries:
+        notes.lead(
+            "no entries: the 'items' list is empty"
+            if not items
+            else "no entries: no item is an object"
+        )
     return ParsedFeed(
         format="json1",
         title=_str(doc.get("title")) or "",

@@ -1,99 +1,137 @@
-"""RSS 0.9x / 2.0 and RSS 1.0 (RDF) mapped onto Entry.
+"""RSS 0.9x / 2.0, RSS 1.0 (RDF), RSS 1.1 and CDF mapped onto Entry.
 
-Each child element is looked up once by a short key (``"pubDate"``,
-``"dc:creator"``); RSS 1.0's namespace counts as "no namespace" so one mapper
-reads both. An undeclared prefix (``itunes:x`` without xmlns) survives lxml's
-recovery as a plain tag named ``itunes:x`` and so maps the same way.
+One mapper reads them all: element names are looked up case-insensitively by short key
+(``fields.KeyMap``), the RSS 1.0/1.1 and the old UserLand / Harvard RSS 2 namespaces
+count as "no namespace", and so does a feed's own unknown default namespace. CDF
+(``<CHANNEL><ITEM HREF="…" LASTMOD="…"><TITLE>…<ABSTRACT>…``) is RSS's ancestor and maps
+the same way, its link and date taken from attributes.
 """
 
 from __future__ import annotations
 
-from newsdesk.models import Enclosure, Entry, ParsedFeed
-from newsdesk.parse.fields import NS, Notes, clean, is_alternate, resolve
-from newsdesk.parse.xml import Element, inner_markup, text_of
+from newsdesk.models import Entry, ParsedFeed
+from newsdesk.parse.entry import EntryFields
+from newsdesk.parse.fields import NS, RSS_KEYS, KeyMap, Notes, attr, clean, is_alternate, resolve
+from newsdesk.parse.xml import Element, text_of
 
 __all__ = ["map_rss"]
 
-_CORE = {"", NS.RSS10, NS.RSS090}
-_PREFIXES = {
-    NS.CONTENT: "content",
-    NS.DC: "dc",
-    NS.DCTERMS: "dcterms",
-    NS.MEDIA: "media",
-    "http://search.yahoo.com/mrss": "media",  # common typo, no trailing slash
-    NS.ATOM: "atom",
-    NS.ITUNES: "itunes",
-    NS.FEEDBURNER: "feedburner",
-    NS.RDF: "rdf",
-    "http://purl.org/rss/1.0/modules/syndication/": "sy",
-}
 _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_KEYS: dict[str, str] = {}  # Clark tag -> key; tags repeat, so lookups are cached
+_KNOWN_ROOT_NAMESPACES = frozenset(
+    {"", NS.RDF, NS.RSS10, NS.RSS090, NS.RSS11, NS.RSS2_USERLAND, NS.RSS2_HARVARD}
+)
 
 
-def _key(tag: str) -> str:
-    key = _KEYS.get(tag)
-    if key is None:
-        if tag.startswith("{"):
-            uri, local = tag[1:].split("}", 1)
-            key = local if uri in _CORE else f"{_PREFIXES.get(uri, '?')}:{local}"
-        else:
-            key = tag
-        if len(_KEYS) < 4096:  # tags come from untrusted input: bound the cache
-            _KEYS[tag] = key
-    return key
+def _format(root: Element) -> str:
+    tag = root.tag
+    namespace = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+    name = tag.rsplit("}", 1)[-1].lower()
+    if name.endswith("rdf"):  # {rdf}RDF, or a bare RDF when the prefix was undeclared
+        return "rss09x" if root.nsmap.get(None) == NS.RSS090 else "rss10"
+    if name == "channel":
+        return "rss11" if namespace == NS.RSS11 else "cdf"
+    version = (attr(root, "version") or "2.0").strip()
+    return "rss09x" if version.startswith("0.9") else "rss20"
 
 
-def map_rss(root: Element, url: str, notes: Notes) -> ParsedFeed:
-    """Map an ``<rss>`` or ``<rdf:RDF>`` root."""
-    if root.tag.endswith("RDF"):  # {rdf}RDF, or a bare RDF when the prefix was undeclared
-        fmt = "rss09x" if root.nsmap.get(None) == NS.RSS090 else "rss10"
+def map_rss(root: Element, url: str, notes: Notes, *, bases: str | None = None) -> ParsedFeed:
+    """Map an ``<rss>``, ``<rdf:RDF>`` or ``<channel>`` (CDF, RSS 1.1) root."""
+    fmt = _format(root)
+    keys = RSS_KEYS
+    namespace = root.nsmap.get(None)
+    if namespace and namespace not in _KNOWN_ROOT_NAMESPACES:
+        keys = keys.with_core(namespace)
+    if fmt in ("cdf", "rss11"):
+        channel: Element | None = root
+        items = []
     else:
-        version = (root.get("version") or "2.0").strip()
-        fmt = "rss09x" if version.startswith("0.9") else "rss20"
-
-    channel = next((c for c in root if isinstance(c.tag, str) and _key(c.tag) == "channel"), None)
-    # RSS 2.0 keeps items in <channel>; RSS 1.0 and broken feeds put them beside it.
-    items = [c for c in root if isinstance(c.tag, str) and _key(c.tag) == "item"]
-    title = link = None
-    ttl = period = frequency = None
-    skip_hours: set[int] = set()
-    skip_days: set[str] = set()
+        channel = next(
+            (c for c in root if isinstance(c.tag, str) and keys(c.tag) == "channel"), None
+        )
+        # RSS 2.0 keeps items in <channel>; RSS 1.0 and broken feeds put them beside it.
+        items = _items(root, keys)
+    feed = _Channel()
     if channel is not None:
-        items = [c for c in channel if isinstance(c.tag, str) and _key(c.tag) == "item"] + items
+        items = _items(channel, keys) + items
+        feed.read(channel, keys, url, notes)
+    entries = tuple(_entry(item, url, keys, notes, bases) for item in items)
+    if not entries:
+        notes.lead(_why_empty(root, channel, fmt))
+    return ParsedFeed(
+        format=fmt,
+        title=feed.title or "",
+        link=feed.link,
+        entries=entries,
+        ttl_minutes=feed.ttl,
+        skip_hours=frozenset(feed.skip_hours),
+        skip_days=frozenset(feed.skip_days),
+        update_period=feed.period,
+        update_frequency=feed.frequency,
+    )
+
+
+def _items(parent: Element, keys: KeyMap) -> list[Element]:
+    found = []
+    for child in parent:
+        if not isinstance(child.tag, str):
+            continue
+        key = keys(child.tag)
+        if key == "item":
+            found.append(child)
+        elif key == "items":  # RSS 1.1: <items rdf:parseType="Collection"><item>…
+            found.extend(c for c in child if isinstance(c.tag, str) and keys(c.tag) == "item")
+    return found
+
+
+def _why_empty(root: Element, channel: Element | None, fmt: str) -> str:
+    if channel is None:
+        return "no entries: the feed has no <channel> and no <item> elements"
+    stray = sum(
+        1 for el in root.iter() if isinstance(el.tag, str) and el.tag.lower().endswith("}item")
+    )
+    if stray:
+        return f"no entries: {stray} <item> element(s) are in a namespace that is not RSS"
+    noun = "<ITEM>" if fmt == "cdf" else "<item>"
+    return f"no entries: the channel has no {noun} elements"
+
+
+class _Channel:
+    """The channel's own fields: title, link, and the rhythm hints for the scheduler."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.link: str | None = None
+        self.ttl: int | None = None
+        self.period: str | None = None
+        self.frequency: int | None = None
+        self.skip_hours: set[int] = set()
+        self.skip_days: set[str] = set()
+
+    def read(self, channel: Element, keys: KeyMap, url: str, notes: Notes) -> None:
+        href = attr(channel, "href")  # CDF
+        if href:
+            self.link = resolve(url, href)
         for child in channel:
             if not isinstance(child.tag, str):
                 continue
-            key = _key(child.tag)
-            if key == "title" and title is None:
-                title = clean(text_of(child))
-            elif key == "link" and link is None:
-                link = resolve(url, text_of(child))
-            elif key == "atom:link" and link is None and is_alternate(child):
-                link = resolve(url, child.get("href"))
+            key = keys(child.tag)
+            if key in ("title", "dc:title") and self.title is None:
+                self.title = clean(text_of(child))
+            elif key == "link" and self.link is None:
+                self.link = resolve(url, text_of(child))
+            elif key == "atom:link" and self.link is None and is_alternate(child):
+                self.link = resolve(url, attr(child, "href"))
             elif key == "ttl":
-                ttl = _minutes(text_of(child), notes)
-            elif key == "skipHours":
-                skip_hours = {int(h) for h in _texts(child) if _is_number(h) and int(h) < 24}
-            elif key == "skipDays":
-                skip_days = {d.capitalize() for d in _texts(child) if d.lower() in _DAYS}
-            elif key == "sy:updatePeriod":
-                period = text_of(child).strip().lower() or None
-            elif key == "sy:updateFrequency":
+                self.ttl = _minutes(text_of(child), notes)
+            elif key == "skiphours":
+                self.skip_hours = {int(h) for h in _texts(child) if _is_number(h) and int(h) < 24}
+            elif key == "skipdays":
+                self.skip_days = {d.capitalize() for d in _texts(child) if d.lower() in _DAYS}
+            elif key == "sy:updateperiod":
+                self.period = text_of(child).strip().lower() or None
+            elif key == "sy:updatefrequency":
                 value = text_of(child).strip()
-                frequency = int(value) if _is_number(value) and len(value) < 6 else None
-    entries = tuple(_entry(item, url, notes) for item in items)
-    return ParsedFeed(
-        format=fmt,
-        title=title or "",
-        link=link,
-        entries=entries,
-        ttl_minutes=ttl,
-        skip_hours=frozenset(skip_hours),
-        skip_days=frozenset(skip_days),
-        update_period=period,
-        update_frequency=frequency,
-    )
+                self.frequency = int(value) if _is_number(value) and len(value) < 6 else None
 
 
 def _is_number(text: str) -> bool:
@@ -113,86 +151,14 @@ def _minutes(text: str, notes: Notes) -> int | None:
     return None
 
 
-def _entry(item: Element, url: str, notes: Notes) -> Entry:
-    guid = link = orig_link = title = content = summary = None
-    pub = dc_date = updated = author = thumbnail = None
-    guid_is_link = True
-    categories: list[str] = []
-    enclosures: list[Enclosure] = []
-    for child in item:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        key = _key(tag)
-        if key == "title":
-            title = text_of(child)
-        elif key == "link":
-            link = link or clean(text_of(child))
-        elif key == "guid":
-            guid = clean(text_of(child))
-            guid_is_link = (child.get("isPermaLink") or "true").strip().lower() != "false"
-        elif key == "description":
-            summary = inner_markup(child)
-        elif key == "content:encoded":
-            content = inner_markup(child)
-        elif key == "pubDate":
-            pub = pub or text_of(child)
-        elif key in ("dc:date", "dcterms:modified"):
-            dc_date = dc_date or text_of(child)
-        elif key == "atom:updated":
-            updated = updated or text_of(child)
-        elif key in ("dc:creator", "author", "itunes:author"):
-            # dc:creator is a name; RSS <author> is usually an e-mail address.
-            if author is None or key == "dc:creator":
-                author = clean(text_of(child)) or author
-        elif key in ("category", "dc:subject"):
-            category = clean(text_of(child))
-            if category:
-                categories.append(category)
-        elif key == "enclosure":
-            href = resolve(url, child.get("url"))
-            if href:
-                enclosures.append(Enclosure(href, clean(child.get("type"))))
-        elif key == "feedburner:origLink":
-            orig_link = clean(text_of(child))
-        elif key == "atom:link" and link is None and is_alternate(child):
-            link = clean(child.get("href"))
-        elif thumbnail is None and key.startswith(("media:", "itunes:image")):
-            thumbnail = _thumbnail(child, key)
-    if guid is None:
-        guid = clean(item.get(f"{{{NS.RDF}}}about"))  # RSS 1.0 identity
-    if link is None and guid and guid_is_link and guid.startswith(("http://", "https://")):
-        link = guid
-    relative = link is not None and not link.startswith(("http://", "https://"))
-    base = (item.base or url) if relative else url  # .base honours xml:base; only when needed
-    pub_date, dc_parsed = notes.date(pub), notes.date(dc_date)
-    return Entry(
-        guid=guid,
-        link=resolve(base, orig_link or link),
-        title=(title or "").strip(),
-        content_html=content,
-        summary_html=summary,
-        published=pub_date or dc_parsed,
-        updated=notes.date(updated) or dc_parsed,
-        author=author,
-        categories=tuple(categories),
-        enclosures=tuple(enclosures),
-        thumbnail=resolve(url, thumbnail),
-    )
-
-
-def _thumbnail(el: Element, key: str) -> str | None:
-    if key == "media:thumbnail":
-        return el.get("url")
-    if key == "itunes:image":
-        return el.get("href")
-    if key == "media:content":
-        kind = el.get("medium") or el.get("type") or ""
-        return el.get("url") if kind == "image" or kind.startswith("image/") else None
-    if key == "media:group":
-        for child in el:
-            if isinstance(child.tag, str):
-                found = _thumbnail(child, _key(child.tag))
-                if found:
-                    return found
-    return None
+def _entry(item: Element, url: str, keys: KeyMap, notes: Notes, bases: str | None) -> Entry:
+    fields = EntryFields(url, keys, bases)
+    fields.read(item)
+    if fields.guid is None:
+        fields.guid = clean(item.get(f"{{{NS.RDF}}}about"))  # RSS 1.0 identity
+    if item.attrib:  # CDF: <ITEM HREF="…" LASTMOD="…">
+        fields.offer("link", 2, fields.absolute(item, attr(item, "href")))
+        lastmod = attr(item, "lastmod")
+        if lastmod:
+            fields.updated.append((3, lastmod))
+    return fields.build(notes)

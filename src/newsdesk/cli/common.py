@@ -1,0 +1,99 @@
+"""What every command module shares: the consoles, exit codes, config loading, the store.
+
+Command modules (`cli/<group>.py`) import from here, never from each other, so a new
+group is one new module plus one `main.add_command` line in `cli/__init__.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+
+from newsdesk.config import Config, load_config
+from newsdesk.errors import ConfigError, LockedError, StoreError
+
+__all__ = [
+    "CONFIG_HELP",
+    "EXIT_BUG",
+    "EXIT_FEEDS_FAILED",
+    "EXIT_IO",
+    "EXIT_LOCKED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "config_option",
+    "err",
+    "fail",
+    "load",
+    "open_store",
+    "out",
+]
+
+EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_IO = 0, 1, 2, 3, 4
+EXIT_BUG = 70  # EX_SOFTWARE: never let a crash look like "some feeds failed" (1)
+
+out = Console()
+err = Console(stderr=True)
+
+CONFIG_HELP = "Config file (YAML). Default: ./newsdesk.yaml"
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    sys.exit(code)
+
+
+def load(ctx: click.Context) -> Config:
+    try:
+        return load_config(ctx.obj["config"], os.environ)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+@contextmanager
+def open_store(config: Config, *, lock: bool = False, wait: float = 0) -> Iterator[Any]:
+    from newsdesk.store import open_store as open_database
+
+    try:
+        store = open_database(config.database)
+    except StoreError as exc:
+        fail(str(exc))
+    try:
+        if lock:
+            try:
+                with store.run_lock(f"newsdesk pid {os.getpid()}", wait=wait):
+                    yield store
+            except LockedError as exc:
+                fail(
+                    f"{exc}\nAnother newsdesk run is using {config.database}; "
+                    "wait for it to finish, or pass --wait SECONDS.",
+                    EXIT_LOCKED,
+                )
+        else:
+            yield store
+    finally:
+        store.close()
+
+
+def config_option(f: Any) -> Any:
+    """Accept -c after the subcommand too (`newsdesk run -c x.yaml`)."""
+
+    def store_config(ctx: click.Context, _param: Any, value: Path | None) -> None:
+        if value is not None:
+            ctx.ensure_object(dict)
+            ctx.obj["config"] = value
+
+    return click.option(
+        "-c",
+        "--config",
+        type=click.Path(path_type=Path),
+        expose_value=False,
+        callback=store_config,
+        help=CONFIG_HELP,
+    )(f)

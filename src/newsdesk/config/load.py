@@ -1,0 +1,207 @@
+"""Load ``newsdesk.yaml`` into a ``Config``: the top level, and the sections put together.
+
+``load_config(path, environ) -> Config`` checks everything up front: an unknown key, a
+wrong type or a bad value is a ``ConfigError`` that names the key and its line, so a
+typo never surfaces halfway through a run. Each section's schema lives in its own
+module (fetch.py, site.py, watch.py, sources.py); validate.py holds the typed getters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
+
+from newsdesk.config.fetch import FetchSettings, fetch_settings
+from newsdesk.config.queue import QueueSettings, queue_settings
+from newsdesk.config.site import SiteSettings, site_settings
+from newsdesk.config.sources import SourceOptions, feed_sources
+from newsdesk.config.validate import Validator, line_of, resolve_path
+from newsdesk.config.watch import WatchSettings, watch_settings
+from newsdesk.errors import ConfigError
+from newsdesk.models import FeedSource
+
+__all__ = [
+    "DEFAULT_PLACEHOLDER",
+    "DEFAULT_RSSHUB",
+    "USE_PROXY_SERVER",
+    "Config",
+    "load_config",
+    "parse_config",
+]
+
+DEFAULT_RSSHUB = "https://rsshub.app"
+# FeedSource.image_proxy value meaning "derive image URLs from the proxy_server section".
+USE_PROXY_SERVER = "proxy_server:"
+DEFAULT_PLACEHOLDER = "https://picsum.photos/400/300?random={n}"
+FRONT_MATTER_PROFILES = ("volantis", "butterfly", "plain")
+OUTPUT_TARGETS = ("hexo", "hugo", "jekyll")
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    base_dir: Path
+    rsshub: str
+    image_proxy: str  # "" = images left alone
+    placeholder: str
+    hexo_dir: Path
+    database: str  # a file path or a SQLAlchemy URL
+    timezone: str
+    front_matter: str
+    outputs: tuple[str, ...]
+    hugo_dir: Path
+    jekyll_dir: Path
+    fetch: FetchSettings
+    site: SiteSettings
+    watch: WatchSettings
+    sources: tuple[FeedSource, ...]
+    source_options: Mapping[tuple[str, str], SourceOptions] = field(default_factory=dict)
+    keep_days: int | None = None
+    keep_per_channel: int | None = None
+    proxy_server: Any = None  # imageproxy.ProxyServerConfig when configured
+    raw_proxy_server: Any = None
+    queue: QueueSettings = field(default_factory=QueueSettings)
+    site_configured: bool = False  # a `site:` section is present (queue workers build it)
+
+    def options_for(self, source: FeedSource) -> SourceOptions:
+        return self.source_options.get((source.group, source.source), SourceOptions())
+
+    @property
+    def posts_dir(self) -> Path:
+        return self.hexo_dir / "source" / "_posts"
+
+
+_TOP_KEYS = {
+    "rsshub",
+    "image_proxy",
+    "placeholder",
+    "hexo_dir",
+    "database",
+    "timezone",
+    "front_matter",
+    "outputs",
+    "hugo_dir",
+    "jekyll_dir",
+    "fetch",
+    "site",
+    "watch",
+    "queue",
+    "keep_days",
+    "keep_per_channel",
+    "proxy_server",
+    "groups",
+}
+
+
+def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read, validate and resolve a config file. Raises ``ConfigError``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            "config file not found (create one, or try `newsdesk demo`)", path=str(path)
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config: {exc}", path=str(path)) from None
+    return parse_config(text, path=path, environ=environ or {})
+
+
+def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config:
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"not valid YAML: {problem}", path=str(path), line=line) from None
+    if data is None:
+        data = CommentedMap()
+    v = Validator(str(path))
+    if not isinstance(data, Mapping):
+        raise ConfigError("the top level must be a mapping of keys", path=str(path), line=1)
+    v.known_keys(data, _TOP_KEYS, "top level")
+    base_dir = path.resolve().parent
+
+    rsshub = v.string(data, "rsshub", DEFAULT_RSSHUB).rstrip("/")
+    v.check(
+        rsshub.startswith(("http://", "https://")),
+        data,
+        "rsshub",
+        "must be an http(s) URL such as https://rsshub.app",
+    )
+    image_proxy = v.string(data, "image_proxy", "")
+    placeholder = v.string(data, "placeholder", DEFAULT_PLACEHOLDER)
+    timezone = v.timezone(data, "timezone", "Asia/Shanghai")
+    front_matter = v.choice(data, "front_matter", FRONT_MATTER_PROFILES, "volantis")
+    outputs = tuple(v.string_list(data, "outputs", ["hexo"]))
+    for out in outputs:
+        v.check(
+            out in OUTPUT_TARGETS,
+            data,
+            "outputs",
+            f"unknown output {out!r}; choose from {', '.join(OUTPUT_TARGETS)}",
+        )
+
+    database = v.string(data, "database", "./newsdesk.db")
+    if "://" not in database:
+        database = str(resolve_path(base_dir, database))
+
+    fetch = fetch_settings(v, data.get("fetch"), data)
+    site = site_settings(v, data.get("site"), data, base_dir)
+    watch = watch_settings(v, data.get("watch"), data)
+    queue = queue_settings(v, data.get("queue"), data)
+
+    proxy_server = None
+    raw_proxy = data.get("proxy_server")
+    if raw_proxy is not None:
+        v.check(isinstance(raw_proxy, Mapping), data, "proxy_server", "must be a mapping")
+        from newsdesk.imageproxy.config import parse_proxy_server
+
+        try:
+            proxy_server = parse_proxy_server(dict(raw_proxy), base_dir=base_dir, environ=environ)
+        except ConfigError as exc:
+            if exc.path is None:  # its messages name the full key; add file and line
+                raise ConfigError(
+                    str(exc), path=str(path), line=line_of(data, "proxy_server")
+                ) from None
+            raise
+
+    # With a proxy_server and no explicit prefix, posts point at our own proxy.
+    default_proxy = image_proxy or (USE_PROXY_SERVER if proxy_server is not None else "")
+    sources, options = feed_sources(
+        v, data.get("groups"), data, rsshub=rsshub, image_proxy=default_proxy, timezone=timezone
+    )
+
+    return Config(
+        path=path,
+        base_dir=base_dir,
+        rsshub=rsshub,
+        image_proxy=image_proxy,
+        placeholder=placeholder,
+        hexo_dir=resolve_path(base_dir, v.string(data, "hexo_dir", "./blog")),
+        database=database,
+        timezone=timezone,
+        front_matter=front_matter,
+        outputs=outputs,
+        hugo_dir=resolve_path(base_dir, v.string(data, "hugo_dir", "./hugo")),
+        jekyll_dir=resolve_path(base_dir, v.string(data, "jekyll_dir", "./jekyll")),
+        fetch=fetch,
+        site=site,
+        watch=watch,
+        sources=tuple(sources),
+        source_options=options,
+        keep_days=v.optional_int(data, "keep_days", minimum=1),
+        keep_per_channel=v.optional_int(data, "keep_per_channel", minimum=1),
+        proxy_server=proxy_server,
+        raw_proxy_server=raw_proxy,
+        queue=queue,
+        site_configured=data.get("site") is not None,
+    )
