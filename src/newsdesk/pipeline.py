@@ -33,6 +33,7 @@ __all__ = [
     "RunReport",
     "fetch_and_store",
     "fetch_and_store_async",
+    "fetch_and_store_one",
     "image_url_for",
     "publish",
     "run",
@@ -186,6 +187,33 @@ async def fetch_and_store_async(
             queue.put_nowait(None)
             await consumer
     return [outcomes[s.key] for s in sources if s.key in outcomes]
+
+
+async def fetch_and_store_one(
+    config: Config,
+    store: Any,
+    client: Any,
+    source: FeedSource,
+    *,
+    now: datetime | None = None,
+    ingest_gate: asyncio.Lock | None = None,
+) -> FeedOutcome:
+    """One feed start to end: fetch, parse, process, store (the unit of a queue job).
+
+    ``client`` comes from ``fetch.make_client(fetch_options(config))``, one per process.
+    The caller has registered the feed (``store.sync_feeds``) and bounds concurrency.
+    ``ingest_gate``, shared by a process's concurrent calls, lets one feed at a time be
+    parsed and stored while the others fetch, as ``fetch_and_store``'s one consumer does:
+    parsing threads running beside the store's queries make each query wait for the GIL.
+    """
+    from newsdesk.fetch import fetch_one
+
+    state = store.feed_state(source.key)
+    result = await fetch_one(client, source, state, fetch_options(config))
+    if ingest_gate is None:
+        return await _ingest_guarded(config, store, client, result, now)
+    async with ingest_gate:
+        return await _ingest_guarded(config, store, client, result, now)
 
 
 def fetch_options(config: Config) -> Any:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import signal
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,7 +31,15 @@ from newsdesk.schedule import (
     should_pause,
 )
 
-__all__ = ["policy_from_config", "poll_state", "watch_forever"]
+__all__ = [
+    "PlannedPoll",
+    "after_publish",
+    "due_feeds",
+    "plan_polls",
+    "policy_from_config",
+    "poll_state",
+    "watch_forever",
+]
 
 log = logging.getLogger("newsdesk.watch")
 
@@ -52,19 +62,42 @@ def poll_state(key: str, state: FeedState | None, policy: SchedulePolicy) -> Pol
     return PollState(key, error_streak=streak, paused=paused)
 
 
-def _scheduler(config: Config, store: Any, policy: SchedulePolicy, now: datetime) -> Scheduler:
-    import random
+@dataclass(frozen=True)
+class PlannedPoll:
+    poll: PollState
+    due: datetime  # when the feed is next due (never, while ``poll.paused``)
 
-    rng = random.Random()
-    scheduler = Scheduler(policy, rng=rng)
-    states = store.feed_states()
+
+def plan_polls(
+    config: Config, states: Mapping[str, FeedState], *, now: datetime, policy: SchedulePolicy
+) -> list[PlannedPoll]:
+    """When each configured feed is next due, judged from what the store remembers.
+
+    The one decision that ``watch`` (when it starts) and the queue's schedule share. The
+    jitter is drawn from the feed and its last attempt, so every process that asks gets
+    the same answer, and asking again every few seconds never pulls a poll earlier.
+    """
+    plans = []
     for source in config.sources:
         st = states.get(source.key)
+        last = st.last_attempt if st else None
         poll = poll_state(source.key, st, policy)
-        due = first_due(
-            poll, last_attempt=st.last_attempt if st else None, now=now, policy=policy, rng=rng
-        )
-        scheduler.add(poll, due=due)
+        rng = random.Random(f"{source.key}\0{last.isoformat() if last else ''}")
+        due = first_due(poll, last_attempt=last, now=now, policy=policy, rng=rng)
+        plans.append(PlannedPoll(poll, due))
+    return plans
+
+
+def due_feeds(config: Config, states: Mapping[str, FeedState], *, now: datetime) -> list[str]:
+    """Keys of the feeds due at ``now`` (paused ones never are), in config order."""
+    plans = plan_polls(config, states, now=now, policy=policy_from_config(config))
+    return [p.poll.key for p in plans if not p.poll.paused and p.due <= now]
+
+
+def _scheduler(config: Config, store: Any, policy: SchedulePolicy, now: datetime) -> Scheduler:
+    scheduler = Scheduler(policy, rng=random.Random())
+    for planned in plan_polls(config, store.feed_states(), now=now, policy=policy):
+        scheduler.add(planned.poll, due=planned.due)
     return scheduler
 
 
@@ -88,23 +121,27 @@ async def run_cycle(
             f"{stamp} polled {len(outcomes)} feed(s): {failed} failed, {changed} post(s) written",
             highlight=False,
         )
-    command = config.watch.after_publish
-    if changed and command:
-        code, output = await asyncio.to_thread(
-            run_after_publish,
-            command,
-            cwd=config.base_dir,
-            timeout=config.watch.after_publish_timeout,
-        )
-        if code != 0:
-            log.warning(
-                "after_publish failed",
-                extra={"command": command, "status": code, "output": output[-2000:]},
-            )
+    if changed:
+        await asyncio.to_thread(after_publish, config)
     return {
         o.source.key: Outcome(ok=not o.failed, retry_after=o.retry_after, hints=o.hints)
         for o in outcomes
     }
+
+
+def after_publish(config: Config) -> None:
+    """Run ``watch.after_publish`` (when set), after a publish that changed posts."""
+    command = config.watch.after_publish
+    if not command:
+        return
+    code, output = run_after_publish(
+        command, cwd=config.base_dir, timeout=config.watch.after_publish_timeout
+    )
+    if code != 0:
+        log.warning(
+            "after_publish failed",
+            extra={"command": command, "status": code, "output": output[-2000:]},
+        )
 
 
 def watch_forever(

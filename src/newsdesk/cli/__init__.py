@@ -9,6 +9,7 @@ everything works without the CLI too. One module per command group:
     site.py      build, serve
     proxy.py     proxy serve, proxy sign
     store.py     status, prune
+    queue.py     queue init, queue status, worker, enqueue (docs/distributed.md)
     opml.py      import-opml, export-opml
 
 A new group is a new module whose commands are added to `main` below.
@@ -25,7 +26,7 @@ from pathlib import Path
 import click
 
 from newsdesk import __version__
-from newsdesk.cli import feeds, opml, pipeline, proxy, site, store
+from newsdesk.cli import feeds, opml, pipeline, proxy, queue, site, store
 from newsdesk.cli.common import CONFIG_HELP, EXIT_BUG, EXIT_IO, fail
 from newsdesk.cli.logs import setup_logging
 from newsdesk.errors import NewsdeskError, PublishError, StoreError
@@ -84,6 +85,9 @@ for _command in (
     site.build,
     site.serve,
     proxy.proxy,
+    queue.queue,
+    queue.worker,
+    queue.enqueue,
 ):
     main.add_command(_command)
 

@@ -98,6 +98,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
             "paused" if r["paused"] else _short_time(r["next_poll"]),
         )
     out.print(table)
+    from newsdesk.cli.queue_view import show_queue
+
+    show_queue(config)
 
 
 def _short_time(iso: str | None) -> str:

@@ -4,6 +4,7 @@ load.py      load_config / parse_config, the top-level keys, ``Config``
 validate.py  typed getters that name the key and its line (``Validator``)
 fetch.py     the ``fetch:`` section        site.py   the ``site:`` section
 watch.py     the ``watch:`` section        sources.py  the ``groups:`` tree
+queue.py     the ``queue:`` section (``newsdesk worker``)
 """
 
 from newsdesk.config.fetch import FetchSettings
@@ -15,6 +16,7 @@ from newsdesk.config.load import (
     load_config,
     parse_config,
 )
+from newsdesk.config.queue import QueueSettings
 from newsdesk.config.site import SiteSettings
 from newsdesk.config.sources import SOURCE_OPTION_KEYS, SourceOptions, resolve_feed_url
 from newsdesk.config.watch import WatchSettings
@@ -26,6 +28,7 @@ __all__ = [
     "USE_PROXY_SERVER",
     "Config",
     "FetchSettings",
+    "QueueSettings",
     "SiteSettings",
     "SourceOptions",
     "WatchSettings",

@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from newsdesk.config.fetch import FetchSettings, fetch_settings
+from newsdesk.config.queue import QueueSettings, queue_settings
 from newsdesk.config.site import SiteSettings, site_settings
 from newsdesk.config.sources import SourceOptions, feed_sources
 from newsdesk.config.validate import Validator, line_of, resolve_path
@@ -65,6 +66,8 @@ class Config:
     keep_per_channel: int | None = None
     proxy_server: Any = None  # imageproxy.ProxyServerConfig when configured
     raw_proxy_server: Any = None
+    queue: QueueSettings = field(default_factory=QueueSettings)
+    site_configured: bool = False  # a `site:` section is present (queue workers build it)
 
     def options_for(self, source: FeedSource) -> SourceOptions:
         return self.source_options.get((source.group, source.source), SourceOptions())
@@ -88,6 +91,7 @@ _TOP_KEYS = {
     "fetch",
     "site",
     "watch",
+    "queue",
     "keep_days",
     "keep_per_channel",
     "proxy_server",
@@ -153,6 +157,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     fetch = fetch_settings(v, data.get("fetch"), data)
     site = site_settings(v, data.get("site"), data, base_dir)
     watch = watch_settings(v, data.get("watch"), data)
+    queue = queue_settings(v, data.get("queue"), data)
 
     proxy_server = None
     raw_proxy = data.get("proxy_server")
@@ -197,4 +202,6 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         keep_per_channel=v.optional_int(data, "keep_per_channel", minimum=1),
         proxy_server=proxy_server,
         raw_proxy_server=raw_proxy,
+        queue=queue,
+        site_configured=data.get("site") is not None,
     )

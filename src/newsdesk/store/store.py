@@ -140,6 +140,8 @@ class Store:
             for s in sources
         ]
         with self._write("register feeds") as conn:
+            if self.dialect == "postgresql":  # queue workers start at once: one sync at a time
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(current_schema()))"))
             added, renamed = feeds.sync(conn, tuples, when)
             for key in renamed:
                 articles.set_names(conn, key, *feeds.names(conn, key))
