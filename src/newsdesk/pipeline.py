@@ -240,10 +240,11 @@ async def _ingest(
         log.warning("feed fetch failed", extra={"feed": source.url, "error": result.error})
         return FeedOutcome(source, "failed", error=result.error, retry_after=result.retry_after)
     if result.not_modified:
-        store.record_not_modified(
+        state = store.record_not_modified(
             source.key, now=when, etag=result.etag, last_modified=result.last_modified
         )
-        return FeedOutcome(source, "not modified")
+        # Its articles are all still there and unchanged: count them, so a rerun says so.
+        return FeedOutcome(source, "not modified", unchanged=state.items)
 
     from newsdesk.parse import parse_feed
     from newsdesk.process import process_feed
@@ -260,6 +261,9 @@ async def _ingest(
         log.warning("feed parse failed", extra={"feed": source.url, "error": str(exc)})
         return FeedOutcome(source, "failed", error=error)
 
+    from newsdesk.process import drop_empty_entries
+
+    parsed = drop_empty_entries(parsed)  # skipped with a note, never published "(untitled)"
     options = config.options_for(source)
     if options.keep or options.drop:
         from newsdesk.fulltext import apply_selectors

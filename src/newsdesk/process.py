@@ -11,29 +11,33 @@ one in feed order winning.
 
 from __future__ import annotations
 
-import hashlib
+import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsdesk.clean import clean_html, clean_title, first_image, html_text
 from newsdesk.clean.urls import absolutize, is_http_url, strip_url
+from newsdesk.hashing import UNDATED, content_hash
+from newsdesk.hashing import sha256_fields as _sha256
 from newsdesk.models import Article, Entry, FeedSource, ParsedFeed
 
-__all__ = ["UNDATED", "content_hash", "entry_id", "process_entry", "process_feed"]
+__all__ = [
+    "UNDATED",
+    "content_hash",
+    "drop_empty_entries",
+    "entry_id",
+    "process_entry",
+    "process_feed",
+]
 
-# Article.extra key set when the feed gave no usable date (published = first-seen time).
-UNDATED = "undated"
-
-UNTITLED = "(untitled)"
+UNTITLED = "(untitled)"  # only for an item whose body is an image and nothing else
 _TITLE_FROM_BODY_CHARS = 60
 _ID_HASH_CHARS = 16  # 64 bits: ids only need to be unique within one feed
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".svg")
-_FIELD_SEP = "\x1f"  # between hashed fields, so ("ab", "c") and ("a", "bc") differ
-
-
-def _sha256(*parts: str) -> str:
-    return hashlib.sha256(_FIELD_SEP.join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+# Where a title taken from the body ends: the first sentence's closing mark.
+_SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?=\s|$)")
 
 
 def _raw_body(entry: Entry) -> str:
@@ -52,18 +56,6 @@ def entry_id(entry: Entry) -> str:
     if link:
         return link
     return _sha256(entry.title, _raw_body(entry))[:_ID_HASH_CHARS]
-
-
-def content_hash(
-    title: str,
-    link: str | None,
-    html: str,
-    head_image: str | None,
-    published: datetime | None,
-) -> str:
-    """Tells an updated article from a repeat: any visible change changes it."""
-    when = published.isoformat() if published is not None else ""
-    return _sha256(title, link or "", html, head_image or "", when)
 
 
 def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -123,8 +115,40 @@ def _title(entry: Entry, html: str) -> str:
     title = clean_title(entry.title or "")
     if title:
         return title
-    text = html_text(html)[:_TITLE_FROM_BODY_CHARS].strip()
-    return text or UNTITLED
+    return first_sentence(html_text(html)) or UNTITLED
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text, as a title: cut at 60 characters (then "…")."""
+    text = " ".join(text.split())
+    end = _SENTENCE_END.search(text)
+    sentence = text[: end.end()] if end else text
+    sentence = sentence.rstrip("。.；; ")  # a title does not end with a full stop
+    if len(sentence) <= _TITLE_FROM_BODY_CHARS:
+        return sentence
+    cut = sentence[: _TITLE_FROM_BODY_CHARS - 1]
+    if " " in cut[_TITLE_FROM_BODY_CHARS // 2 :]:  # words: do not cut one in half
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
+def _is_empty(entry: Entry) -> bool:
+    """Neither a title nor a body (text or an image): nothing to publish."""
+    if clean_title(entry.title or ""):
+        return False
+    body = _raw_body(entry)
+    return not html_text(body).strip() and first_image(body) is None
+
+
+def drop_empty_entries(parsed: ParsedFeed) -> ParsedFeed:
+    """The feed without items that have neither title nor body, plus a warning that says
+    how many were skipped (instead of publishing them as "(untitled)")."""
+    kept = tuple(e for e in parsed.entries if not _is_empty(e))
+    skipped = len(parsed.entries) - len(kept)
+    if not skipped:
+        return parsed
+    note = f"{skipped} item(s) with neither title nor body skipped"
+    return replace(parsed, entries=kept, warnings=(*parsed.warnings, note))
 
 
 def process_entry(
