@@ -38,8 +38,20 @@ __all__ = [
 EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_IO = 0, 1, 2, 3, 4
 EXIT_BUG = 70  # EX_SOFTWARE: never let a crash look like "some feeds failed" (1)
 
-out = Console()
-err = Console(stderr=True)
+# Width of a line when output goes to a file, a pipe or CI logs: long enough that no
+# message is hard-wrapped (rich would wrap at 80 columns), short enough for a table.
+_UNWRAPPED = 4096
+
+
+def _console(*, stderr: bool) -> Console:
+    console = Console(stderr=stderr)
+    if console.is_terminal or os.environ.get("COLUMNS"):
+        return console
+    return Console(stderr=stderr, width=_UNWRAPPED, soft_wrap=True)
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
 
 CONFIG_HELP = "Config file (YAML). Default: ./newsdesk.yaml"
 
@@ -97,3 +109,12 @@ def config_option(f: Any) -> Any:
         callback=store_config,
         help=CONFIG_HELP,
     )(f)
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:8080`` for IPv6) → (host, port); a usage error otherwise."""
+    host, sep, port = value.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"expected HOST:PORT such as 127.0.0.1:8081, got {value!r}")
+    return host, int(port)
