@@ -58,6 +58,25 @@ def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
     assert len(problems) == len(expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        ("groups:\n  full_text: true\n", 2, "'full_text' is a source option"),
+        ("groups:\n  g:\n    s: ok\n  watch:\n    interval: 5m\n", 5, "'watch' indented under"),
+        ("groups:\n  sites: {title: x}\n", 2, "top-level key 'site' indented under"),
+    ],
+)
+def test_group_level_names_that_belong_elsewhere_get_a_hint(
+    text: str, line: int, hint: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        _parse(text, tmp_path)
+    assert any(
+        f"newsdesk.yaml:{line}: " in str(p) and hint in str(p)
+        for p in getattr(caught.value, "problems", [caught.value])
+    ), str(caught.value)
+
+
 def test_one_problem_reads_as_before(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         _parse("fetch:\n  retries: many\n", tmp_path)

@@ -6,6 +6,7 @@ group is one new module plus one `main.add_command` line in `cli/__init__.py`.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -30,9 +31,13 @@ __all__ = [
     "config_option",
     "err",
     "fail",
+    "feed_health_rows",
+    "listen_option",
     "load",
     "open_store",
     "out",
+    "parse_listen",
+    "wait_option",
 ]
 
 EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_IO = 0, 1, 2, 3, 4
@@ -109,6 +114,38 @@ def config_option(f: Any) -> Any:
         callback=store_config,
         help=CONFIG_HELP,
     )(f)
+
+
+def listen_option(default: str) -> Any:
+    """``--listen HOST:PORT`` for the commands that serve something."""
+    return click.option(
+        "--listen", metavar="HOST:PORT", default=None, help=f"Where to listen (default: {default})."
+    )
+
+
+def wait_option(f: Any) -> Any:
+    """``--wait SECONDS`` for the commands that take the store's run lock."""
+    return click.option(
+        "--wait",
+        type=click.FloatRange(min=0),
+        default=0,
+        metavar="SECONDS",
+        help="If another run holds the lock, wait up to this long instead of refusing.",
+    )(f)
+
+
+def feed_health_rows(ctx: click.Context, *, as_json: bool) -> tuple[Config, list[Any]] | None:
+    """Every feed's health (``status``, ``feeds list``); printed as JSON, and None
+    returned, with ``--json``."""
+    from newsdesk.health import feed_health
+
+    config = load(ctx)
+    with open_store(config) as store:
+        rows = feed_health(config, store)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return None
+    return config, list(rows)
 
 
 def parse_listen(value: str) -> tuple[str, int]:

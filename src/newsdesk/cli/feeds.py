@@ -6,7 +6,6 @@ file with its comments and layout kept; the file is replaced only if the result 
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -14,7 +13,15 @@ import click
 from rich.markup import escape
 from rich.tree import Tree
 
-from newsdesk.cli.common import EXIT_FEEDS_FAILED, config_option, fail, load, open_store, out
+from newsdesk.cli.common import (
+    EXIT_FEEDS_FAILED,
+    config_option,
+    fail,
+    feed_health_rows,
+    load,
+    open_store,
+    out,
+)
 from newsdesk.cli.report import safe_text
 from newsdesk.config import Config
 from newsdesk.errors import ConfigError
@@ -51,14 +58,12 @@ def _path(source: FeedSource) -> str:
 @click.pass_context
 def feeds_list(ctx: click.Context, as_json: bool) -> None:
     """Show the group › source › channel tree with each feed's health."""
-    from newsdesk.health import feed_health, short_time
+    from newsdesk.health import short_time
 
-    config = load(ctx)
-    with open_store(config) as store:
-        rows = feed_health(config, store)
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    found = feed_health_rows(ctx, as_json=as_json)
+    if found is None:
         return
+    config, rows = found
     if not rows:
         out.print(
             f"no feeds in {config.path}; add one with: newsdesk feeds add GROUP/SOURCE/CHANNEL URL"

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from newsdesk.cli.common import EXIT_IO, config_option, fail, load, open_store, out
+from newsdesk.cli.common import EXIT_IO, config_option, fail, load, open_store, out, wait_option
 from newsdesk.cli.logs import hide_reported_failures
 from newsdesk.cli.progress import BuildProgress, FetchProgress
 from newsdesk.cli.report import (
@@ -22,8 +22,6 @@ from newsdesk.errors import PublishError, StoreError
 
 __all__ = ["demo", "fetch", "publish", "run", "watch"]
 
-_WAIT_HELP = "If another run holds the lock, wait up to this long instead of refusing."
-
 
 def _build_site(config: Any, store: Any) -> None:
     from newsdesk.sitebuild import build_from_store
@@ -35,13 +33,7 @@ def _build_site(config: Any, store: Any) -> None:
 
 @click.command()
 @config_option
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=0,
-    metavar="SECONDS",
-    help=_WAIT_HELP,
-)
+@wait_option
 @click.option("--full", is_flag=True, help="Re-render every post (after changing the template).")
 @click.option(
     "--build/--no-build",
@@ -79,13 +71,7 @@ def run(ctx: click.Context, wait: float, full: bool, build: bool | None) -> None
 
 @click.command()
 @config_option
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=0,
-    metavar="SECONDS",
-    help="Wait up to this long for another run's lock.",
-)
+@wait_option
 @click.pass_context
 def fetch(ctx: click.Context, wait: float) -> None:
     """Fetch and store feeds, without publishing.

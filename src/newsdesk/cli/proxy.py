@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from newsdesk.cli.common import config_option, fail, load, out, parse_listen
+from newsdesk.cli.common import config_option, fail, listen_option, load, out, parse_listen
 
 __all__ = ["proxy"]
 
@@ -19,12 +19,7 @@ def proxy() -> None:
 
 @proxy.command("serve")
 @config_option
-@click.option(
-    "--listen",
-    metavar="HOST:PORT",
-    default=None,
-    help="Where to listen (default: proxy_server.listen, 127.0.0.1:8081).",
-)
+@listen_option("proxy_server.listen, 127.0.0.1:8081")
 @click.pass_context
 def proxy_serve(ctx: click.Context, listen: str | None) -> None:
     """Serve the image proxy; prints where it listens and whether signing is on."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from newsdesk.cli.common import config_option, load, open_store, out, parse_listen
+from newsdesk.cli.common import config_option, listen_option, load, open_store, out, parse_listen
 from newsdesk.cli.progress import BuildProgress
 from newsdesk.cli.report import print_build
 
@@ -38,12 +38,7 @@ def build(ctx: click.Context, full: bool, search: bool | None) -> None:
 
 @click.command()
 @config_option
-@click.option(
-    "--listen",
-    metavar="HOST:PORT",
-    default=None,
-    help="Where to listen (default: site.listen, 127.0.0.1:8080).",
-)
+@listen_option("site.listen, 127.0.0.1:8080")
 @click.pass_context
 def serve(ctx: click.Context, listen: str | None) -> None:
     """Serve the built site and the image proxy on one port, for preview."""

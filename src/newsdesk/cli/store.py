@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import click
 from rich.markup import escape
 from rich.table import Table
 
-from newsdesk.cli.common import config_option, fail, load, open_store, out
+from newsdesk.cli.common import config_option, fail, feed_health_rows, load, open_store, out
 from newsdesk.cli.report import safe_text
 
 __all__ = ["prune", "status"]
@@ -21,14 +20,12 @@ __all__ = ["prune", "status"]
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show every feed's health: last success, last error, error streak, items."""
-    from newsdesk.health import feed_health, short_time
+    from newsdesk.health import short_time
 
-    config = load(ctx)
-    with open_store(config) as store:
-        rows = feed_health(config, store)
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    found = feed_health_rows(ctx, as_json=as_json)
+    if found is None:
         return
+    _config, rows = found
     table = Table(title=f"{len(rows)} feeds", title_justify="left")
     for col in ("feed", "last success", "last error", "streak", "items", "next poll"):
         table.add_column(col, overflow="fold")

@@ -86,7 +86,12 @@ def feed_tree(
     for group, source_map in groups.items():
         group_name = v.name(group)
         if not isinstance(source_map, Mapping):
-            v.report(groups, group, f"group {group_name!r} must be a mapping of sources")
+            v.report(
+                groups,
+                group,
+                f"group {group_name!r} must be a mapping of sources"
+                + _misplaced(group_name, group_name, top_keys),
+            )
             continue
         for source, channels in source_map.items():
             source_name = v.name(source)
@@ -139,12 +144,14 @@ def feed_tree(
 
 
 def _misplaced(name: str, group: str, top_keys: Collection[str]) -> str:
-    """A hint for a name that is not a source: a source option, or a top-level key."""
+    """A hint for a name in the tree that holds no feeds: a source option, or a top-level
+    key (``group``, the group it sits in, or the name itself) indented too far."""
     option = name if name in SOURCE_OPTION_KEYS else closest(name, SOURCE_OPTION_KEYS)
     if option is not None:
         return f" ({option!r} is a source option: it goes inside a source, beside its channels)"
-    if group in top_keys:
-        return f" (is the top-level key {group!r} indented under `groups:` by mistake?)"
+    top = group if group in top_keys else closest(group, top_keys)
+    if top is not None:
+        return f" (is the top-level key {top!r} indented under `groups:` by mistake?)"
     return ""
 
 
