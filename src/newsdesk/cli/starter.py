@@ -14,10 +14,14 @@ __all__ = ["init"]
 
 @click.command()
 @click.argument(
-    "directory", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+    "directory",
+    metavar="[DIR]",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    required=False,
 )
 def init(directory: Path) -> None:
-    """Write a commented starter newsdesk.yaml into DIRECTORY (default: here).
+    """Write a commented starter newsdesk.yaml into DIR (default: here).
 
     It holds a small real feed tree and every other key at its default, commented.
     An existing newsdesk.yaml is never overwritten.

@@ -81,9 +81,6 @@ class Config:
     def posts_dir(self) -> Path:
         return self.hexo_dir / "source" / "_posts"
 
-    def is_paused(self, source: FeedSource) -> bool:
-        return source in self.paused
-
 
 TOP_KEYS = (
     "rsshub",
