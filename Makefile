@@ -1,6 +1,6 @@
 # Two commands for a fresh machine (Python 3.11 + pip; node/npm for the Hexo tests):
 #   make demo   set up .venv, serve bundled sample feeds on 127.0.0.1, run the whole pipeline
-#   make test   set up .venv and run the whole test suite
+#   make test   set up .venv and run the whole test suite (PostgreSQL's tests too)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,9 +23,10 @@ demo: $(STAMP)
 demo-serve: $(STAMP)
 	$(BIN)/newsdesk demo --out demo-output --serve --port 8080
 
+# The same tests as CI: PostgreSQL is started when possible (scripts/test.sh says how).
 test: $(STAMP)
 	@bash scripts/install-test-tools.sh
-	$(BIN)/python -m pytest
+	@bash scripts/test.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

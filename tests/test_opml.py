@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from ruamel.yaml import YAML
 
-from newsdesk.opml import DEFAULT_CHANNEL, ImportReport, export_opml, import_opml
+from newsdesk.opml import ImportReport, export_opml, import_opml
 
 BASE = "https://rsshub.app"
 
@@ -86,7 +86,7 @@ def test_two_levels_make_the_feed_its_own_source():
         default_group="f",
     )
     assert load(text)["groups"] == {
-        "编程": {"Go blog": {DEFAULT_CHANNEL: "https://go.dev/blog/feed.atom"}}
+        "编程": {"Go blog": {"Go blog": "https://go.dev/blog/feed.atom"}}
     }
 
 
@@ -102,8 +102,8 @@ def test_flat_list_goes_under_default_group():
     assert load(text) == {
         "groups": {
             "my-feeds": {
-                "A": {"default": "https://a.example/rss"},
-                "B": {"default": "https://b.example/rss"},
+                "A": {"A": "https://a.example/rss"},
+                "B": {"B": "https://b.example/rss"},
             }
         }
     }
@@ -128,7 +128,7 @@ def test_untitled_feed_is_named_by_its_host_and_titles_are_collapsed():
         default_group="f",
     )
     assert load(text)["groups"] == {
-        "新 闻": {"news.example": {"default": "https://news.example/rss"}}
+        "新 闻": {"news.example": {"news.example": "https://news.example/rss"}}
     }
 
 
@@ -291,8 +291,8 @@ def test_feed_scheme_spellings_accepted():
         default_group="f",
     )
     assert load(text)["groups"]["f"] == {
-        "a": {"default": "http://a.example/rss"},
-        "b": {"default": "https://b.example/rss"},
+        "a": {"a": "http://a.example/rss"},
+        "b": {"b": "https://b.example/rss"},
     }
 
 
@@ -302,14 +302,14 @@ def test_urls_under_the_rsshub_base_become_routes():
         CONFIG,
         default_group="f",
     )
-    assert load(text)["groups"]["f"]["a"]["default"] == "rsshub://36kr/hot?limit=5"
+    assert load(text)["groups"]["f"]["a"]["a"] == "rsshub://36kr/hot?limit=5"
     text, _ = import_opml(
         opml('<outline text="a" xmlUrl="https://rsshub.app/36kr/hot"/>'),
         CONFIG,
         default_group="f",
         compact_rsshub=False,
     )
-    assert load(text)["groups"]["f"]["a"]["default"] == "https://rsshub.app/36kr/hot"
+    assert load(text)["groups"]["f"]["a"]["a"] == "https://rsshub.app/36kr/hot"
 
 
 # -- the user's formatting survives ------------------------------------------------------
@@ -336,7 +336,7 @@ def test_comments_order_and_formatting_kept():
     assert new.index("      快讯: rsshub://36kr/newsflashes") < new.index("  # programming, below")
     assert new.index("      月报: https://dockone.io/monthly") > new.index("  编程:")
     assert new[-1] == "# end of file"
-    assert new[-3:-1] == ["    BBC:", "      default: https://feeds.bbci.co.uk/rss"]
+    assert new[-3:-1] == ["    BBC:", "      BBC: https://feeds.bbci.co.uk/rss"]
 
 
 def test_four_space_indentation_kept():
@@ -379,7 +379,7 @@ def test_groups_key_created_when_missing():
         default_group="f",
     )
     assert text.startswith("hexo_dir: ./blog  # output\n")
-    assert load(text)["groups"] == {"f": {"a": {"default": "https://a.example/1"}}}
+    assert load(text)["groups"] == {"f": {"a": {"a": "https://a.example/1"}}}
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from newsdesk.models import Article, Enclosure, Entry, FeedSource, ParsedFeed
-from newsdesk.process import content_hash, entry_id, process_entry, process_feed
+from newsdesk.process import (
+    content_hash,
+    drop_empty_entries,
+    entry_id,
+    process_entry,
+    process_feed,
+)
 from tests.clean.bodies import fixture_bodies
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -163,7 +169,7 @@ def test_title(title: str, expected: str) -> None:
 
 def test_title_from_body_is_cut_at_60_chars() -> None:
     article = process(entry(title="", content_html="<p>" + "长" * 100 + "</p>"))
-    assert article.title == "长" * 60
+    assert article.title == "长" * 59 + "…"
 
 
 @pytest.mark.parametrize(
@@ -187,6 +193,49 @@ def test_title_from_body_carries_no_markup(title: str, body: str, expected: str)
 
 def test_untitled_when_nothing_to_say() -> None:
     assert process(entry(title="", content_html="<img>", summary_html="")).title == "(untitled)"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p>央行今天宣布降息。市场反应平淡，股指小幅上涨。</p>", "央行今天宣布降息"),
+        ("<p>Rates were cut today. Markets shrugged.</p>", "Rates were cut today"),
+        ("<p>Is it over? Not yet.</p>", "Is it over?"),
+        (
+            "<p>Version 2.0 is out now, with 3.5x faster builds</p>",
+            "Version 2.0 is out now, with 3.5x faster builds",
+        ),
+        (
+            "<p>" + "word " * 30 + "end.</p>",
+            "word word word word word word word word word word word…",
+        ),
+    ],
+)
+def test_title_from_body_is_its_first_sentence(body: str, expected: str) -> None:
+    assert process(entry(title="", content_html=body)).title == expected
+
+
+def test_untitled_only_when_the_body_is_just_an_image() -> None:
+    image = f'<img src="{IMG}">'
+    assert process(entry(title="", content_html=image, summary_html="")).title == "(untitled)"
+
+
+def test_items_with_neither_title_nor_body_are_dropped_with_a_note() -> None:
+    parsed = ParsedFeed(
+        format="rss20",
+        entries=(
+            entry(guid="a", title="kept"),
+            entry(guid="b", title="", content_html="<p> &nbsp; </p>", summary_html=""),
+            entry(guid="c", title="  ", content_html=None, summary_html=None),
+            entry(guid="d", title="", content_html="<p>正文在此。</p>"),
+            entry(guid="e", title="", content_html=f'<img src="{IMG}">'),
+        ),
+        warnings=("XML repaired",),
+    )
+    dropped = drop_empty_entries(parsed)
+    assert [e.guid for e in dropped.entries] == ["a", "d", "e"]
+    assert dropped.warnings == ("XML repaired", "2 item(s) with neither title nor body skipped")
+    assert drop_empty_entries(dropped) is dropped  # nothing more to drop: the same feed
 
 
 # --- body -----------------------------------------------------------------------------

@@ -270,10 +270,11 @@ async def _ingest(
         log.warning("feed fetch failed", extra={"feed": source.url, "error": result.error})
         return FeedOutcome(source, "failed", error=result.error, retry_after=result.retry_after)
     if result.not_modified:
-        store.record_not_modified(
+        state = store.record_not_modified(
             source.key, now=when, etag=result.etag, last_modified=result.last_modified
         )
-        return FeedOutcome(source, "not modified")
+        # Its articles are all still there and unchanged: count them, so a rerun says so.
+        return FeedOutcome(source, "not modified", unchanged=state.items)
 
     from newsdesk.process import process_feed
 
@@ -362,9 +363,10 @@ def _read_feed(
 ) -> tuple[Any, list[KeyedEntry]]:
     """Parse a feed and key its entries (ids, raw hashes): one hand-off to a worker thread."""
     from newsdesk.parse import parse_feed
-    from newsdesk.process import keyed_entries
+    from newsdesk.process import drop_empty_entries, keyed_entries
 
-    parsed = parse_feed(body, url, content_type)
+    # Items with neither title nor body are skipped with a note, never published "(untitled)".
+    parsed = drop_empty_entries(parse_feed(body, url, content_type))
     return parsed, keyed_entries(parsed, settings=f"{settings}\x1f{parsed.link or ''}")
 
 

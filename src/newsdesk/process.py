@@ -15,16 +15,17 @@ an entry whose raw hash is already stored needs no processing at all.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsdesk.clean import clean_html, clean_title, first_image, html_text
 from newsdesk.clean.urls import absolutize, is_http_url, strip_url
+from newsdesk.hashing import UNDATED, content_hash
+from newsdesk.hashing import sha256_fields as _sha256
 from newsdesk.models import Article, Entry, FeedSource, ParsedFeed
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "UNDATED",
     "KeyedEntry",
     "content_hash",
+    "drop_empty_entries",
     "entry_id",
     "keyed_entries",
     "process_entry",
@@ -45,21 +47,16 @@ __all__ = [
 # instead of being skipped as unchanged.
 PROCESS_VERSION = "1"
 
-# Article.extra key set when the feed gave no usable date (published = first-seen time).
-UNDATED = "undated"
 # Article.extra key: what cleaning gave up to keep its cost linear (clean/bounds.py).
 NOTES = "notes"
 
-UNTITLED = "(untitled)"
+UNTITLED = "(untitled)"  # only for an item whose body is an image and nothing else
 _TITLE_FROM_BODY_CHARS = 60
 _TITLE_FROM_BODY_SCAN = 2000  # body text looked at for those 60 (tags dropped first)
 _ID_HASH_CHARS = 16  # 64 bits: ids only need to be unique within one feed
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".svg")
-_FIELD_SEP = "\x1f"  # between hashed fields, so ("ab", "c") and ("a", "bc") differ
-
-
-def _sha256(*parts: str) -> str:
-    return hashlib.sha256(_FIELD_SEP.join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+# Where a title taken from the body ends: the first sentence's closing mark.
+_SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?=\s|$)")
 
 
 def _raw_body(entry: Entry) -> str:
@@ -78,18 +75,6 @@ def entry_id(entry: Entry) -> str:
     if link:
         return link
     return _sha256(entry.title, _raw_body(entry))[:_ID_HASH_CHARS]
-
-
-def content_hash(
-    title: str,
-    link: str | None,
-    html: str,
-    head_image: str | None,
-    published: datetime | None,
-) -> str:
-    """Tells an updated article from a repeat: any visible change changes it."""
-    when = published.isoformat() if published is not None else ""
-    return _sha256(title, link or "", html, head_image or "", when)
 
 
 def raw_hash(entry: Entry, *, settings: str = "") -> str:
@@ -178,7 +163,40 @@ def _title(entry: Entry, html: str) -> str:
     # The body's text is decoded: its escaped markup is markup again. Clean it like a
     # title (references too), then drop what still looks like a tag.
     text = _TAG_SHAPED.sub(" ", clean_title(html_text(html)[:_TITLE_FROM_BODY_SCAN]))
-    return " ".join(text.split())[:_TITLE_FROM_BODY_CHARS].strip() or UNTITLED
+    return first_sentence(text) or UNTITLED
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text, as a title: cut at 60 characters (then "…")."""
+    text = " ".join(text.split())
+    end = _SENTENCE_END.search(text)
+    sentence = text[: end.end()] if end else text
+    sentence = sentence.rstrip("。.；; ")  # a title does not end with a full stop
+    if len(sentence) <= _TITLE_FROM_BODY_CHARS:
+        return sentence
+    cut = sentence[: _TITLE_FROM_BODY_CHARS - 1]
+    if " " in cut[_TITLE_FROM_BODY_CHARS // 2 :]:  # words: do not cut one in half
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
+def _is_empty(entry: Entry) -> bool:
+    """Neither a title nor a body (text or an image): nothing to publish."""
+    if clean_title(entry.title or ""):
+        return False
+    body = _raw_body(entry)
+    return not html_text(body).strip() and first_image(body) is None
+
+
+def drop_empty_entries(parsed: ParsedFeed) -> ParsedFeed:
+    """The feed without items that have neither title nor body, plus a warning that says
+    how many were skipped (instead of publishing them as "(untitled)")."""
+    kept = tuple(e for e in parsed.entries if not _is_empty(e))
+    skipped = len(parsed.entries) - len(kept)
+    if not skipped:
+        return parsed
+    note = f"{skipped} item(s) with neither title nor body skipped"
+    return replace(parsed, entries=kept, warnings=(*parsed.warnings, note))
 
 
 def process_entry(

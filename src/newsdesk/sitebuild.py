@@ -53,7 +53,7 @@ def site_options(config: Config, *, full: bool = False, search: bool | None = No
         feed_image_urls={s.key: image_url_for(config, s) for s in config.sources},
         placeholder=placeholder,
         theme_dir=config.site.theme_dir,
-        timezone=config.timezone,
+        timezone=config.site.timezone,
         force=full,
         search=search_due(config) if search is None else search,
     )

@@ -121,6 +121,8 @@ async def run_cycle(
             f"{stamp} polled {len(outcomes)} feed(s): {failed} failed, {changed} post(s) written",
             highlight=False,
         )
+    if changed and (config.watch.build or config.build_site):
+        await _rebuild_site(config, store, console)
     if changed:
         await asyncio.to_thread(after_publish, config)
     return {
@@ -144,6 +146,19 @@ def after_publish(config: Config) -> None:
         )
 
 
+async def _rebuild_site(config: Config, store: Any, console: Console | None) -> None:
+    """``watch.build``: the static site follows each cycle that changed posts."""
+    from newsdesk.sitebuild import build_from_store
+
+    report = await asyncio.to_thread(build_from_store, config, store)
+    log.info("site rebuilt", extra={"pages_written": report.pages_written})
+    if console is not None:
+        console.print(
+            f"site rebuilt: {report.pages_written} page(s) written → {config.site.out_dir}",
+            highlight=False,
+        )
+
+
 def watch_forever(
     config: Config,
     store: Any,
@@ -161,15 +176,21 @@ def watch_forever(
         if once:
             due = scheduler.due(now_fn())
             if not due:
-                if console is not None:
-                    console.print("no feed is due yet (see `newsdesk status`)")
+                _say_stopped(console, "--once, and no feed is due yet (see `newsdesk status`)")
                 return 0
             results = await run_cycle(config, store, due, console=console)
+            _say_stopped(console, "--once ran one cycle of the due feeds")
             return 1 if any(not r.ok for r in results.values()) else 0
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        why: list[str] = []
+
+        def stopping(name: str) -> None:
+            why.append(f"{name} received, after finishing the cycle in progress")
+            stop.set()
+
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, stopping, sig.name)
 
         async def cycle(keys: list[str]) -> Mapping[str, Outcome]:
             results = await run_cycle(config, store, keys, console=console)
@@ -182,10 +203,19 @@ def watch_forever(
                 "after the current cycle",
                 highlight=False,
             )
-        await scheduler.run_forever(cycle, clock=now_fn, sleep=asyncio.sleep, stop_event=stop)
+        cycles = await scheduler.run_forever(
+            cycle, clock=now_fn, sleep=asyncio.sleep, stop_event=stop
+        )
+        _say_stopped(console, f"{why[0] if why else 'asked to stop'} ({cycles} cycle(s) run)")
         return 0
 
     return asyncio.run(main())
+
+
+def _say_stopped(console: Console | None, reason: str) -> None:
+    log.info("watch stopped", extra={"reason": reason})
+    if console is not None:
+        console.print(f"watch stopped: {reason}", highlight=False)
 
 
 def _resume_if_user_resumed(scheduler: Scheduler, store: Any, now: datetime) -> None:

@@ -146,3 +146,7 @@ def test_demo_runs_offline(tmp_path: Path) -> None:
     assert (tmp_path / "demo/public/index.html").exists()
     # It says where the posts are (rich may wrap the long path, so compare without spaces).
     assert str(posts_dir) in re.sub(r"\s+", "", result.stdout)
+    # The closing hint works when copied after the demo ends: no ephemeral port in it.
+    hint = result.stdout.split("Next:", 1)[1]
+    assert re.findall(r"127\.0\.0\.1:(\d+)", hint) == ["8080"]
+    assert "newsdesk demo --serve" in hint and "newsdesk init" in hint

@@ -284,3 +284,103 @@ def test_search_shows_more_results_on_request(
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_sources_page_fits_a_phone(page: Page, site_url: str) -> None:
+    page.viewport(390, 844, mobile=True)
+    page.goto(site_url + "sources/")
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+        " document.querySelector('.table-wrap').scrollWidth,"
+        " document.querySelector('.table-wrap').clientWidth]"
+    )
+    assert widths[0] <= 390 and widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
+    assert widths[2] <= widths[3], f"the table scrolls sideways: {widths}"
+    assert "HTTP 503 after 3 attempts <retry>" in page.evaluate("document.body.innerText")
+    label = "getComputedStyle(document.querySelector('td.error'), '::before').content"
+    assert page.evaluate(label) == '"最近错误："', "each value is labelled on a phone"
+    page.screenshot(ARTIFACTS / "sources-phone.png", full_page=True)
+    assert page.errors == []
+
+
+TIMES = "[...document.querySelectorAll('{sel}')].map(t => [t.dateTime, t.textContent])"
+
+
+def test_one_instant_reads_the_same_on_every_page(page: Page, site_url: str) -> None:
+    # Article 1 was published 2026-11-20 09:30 +08:00; the site's zone is Asia/Shanghai.
+    shown = ["2026-11-20T09:30:00+08:00", "2026-11-20 09:30 CST"]
+    page.viewport(1280, 900)
+    page.goto(site_url)
+    assert shown in page.evaluate(TIMES.format(sel=".card time"))
+    page.goto(_article_url(site_url))
+    assert page.evaluate(TIMES.format(sel=".post-head time")) == [shown]
+    page.goto(site_url + "search/?q=" + quote("国产芯片产能"))
+    page.wait_for("document.querySelectorAll('.results li').length > 0")
+    assert shown in page.evaluate(TIMES.format(sel=".results time"))
+    # The sources page: a last success at 04:00 UTC is noon in the site's zone.
+    page.goto(site_url + "sources/")
+    noon = ["2026-11-20T12:00:00+08:00", "2026-11-20 12:00 CST"]
+    assert noon in page.evaluate(TIMES.format(sel=".sources time"))
+    assert page.errors == []
+
+
+def test_chinese_text_renders_with_a_real_font(page: Page, site_url: str) -> None:
+    """Screenshots must show Chinese, not empty boxes: a CJK font is installed and used."""
+    found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    if not found.stdout.strip():
+        pytest.skip("no CJK font installed: run scripts/install-test-tools.sh (fonts-noto-cjk)")
+    page.goto(site_url)
+    # A CJK glyph drawn in the page's font must differ from an unassigned code point's box.
+    differs = page.evaluate(
+        """(() => {
+      const draw = (ch) => {
+        const c = document.createElement('canvas'); c.width = 40; c.height = 40;
+        const g = c.getContext('2d');
+        g.font = '32px ' + getComputedStyle(document.body).fontFamily;
+        g.fillText(ch, 2, 32);
+        return c.toDataURL();
+      };
+      return draw('芯') !== draw('\\u{10FFFD}');
+    })()"""
+    )
+    assert differs, "Chinese characters render as boxes: no CJK font reaches Chromium"
+
+
+@pytest.fixture(scope="module")
+def broken_images_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample site with an image proxy that answers every image with 404."""
+    with LocalServer() as dead:
+        out = tmp_path_factory.mktemp("broken") / "public"
+        articles, bodies = metadata_only(sample_articles())
+        build_site(
+            out,
+            articles=articles,
+            load_html=lambda a: bodies[a.article_id],
+            feeds=sample_feeds(),
+            options=sample_options(image_url=lambda u: dead.url("/gone?u=" + quote(u, safe=""))),
+        )
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_body_image_that_fails_falls_back_to_the_placeholder(
+    page: Page, broken_images_site: str
+) -> None:
+    page.viewport(1280, 900)
+    page.goto(_article_url(broken_images_site))
+    page.wait_for(
+        "document.querySelector('.post-body img').src.endsWith('/static/placeholder.svg')"
+    )
+    img = page.evaluate(
+        "(async () => { const i = document.querySelector('.post-body img');"
+        " await i.decode(); return [i.naturalWidth, i.dataset.fallback, i.alt]; })()"
+    )
+    assert img[0] > 0 and "/gone?u=" in img[1] and img[2] == "晶圆厂内景"
+    # The site's own script does it: no inline event handlers in the page.
+    assert page.evaluate("document.querySelectorAll('[onerror], [onload]').length") == 0
+    page.goto(broken_images_site)  # a card thumbnail that fails falls back the same way
+    page.wait_for("[...document.querySelectorAll('.thumb img')].every(i => i.naturalWidth > 0)")
+    page.screenshot(ARTIFACTS / "image-fallback.png")

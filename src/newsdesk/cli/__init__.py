@@ -4,8 +4,10 @@ Every command loads the config, opens the store, and calls one library function,
 everything works without the CLI too. One module per command group:
 
     common.py    consoles, exit codes, config loading, the store (shared by all)
+    logs.py      logging setup          report.py   tables and summaries, safe text
+    progress.py  progress bars          starter.py  init
     pipeline.py  run, fetch, publish, watch, demo
-    feeds.py     feeds …
+    feeds.py     feeds list/add/remove/pause/resume
     site.py      build, serve
     proxy.py     proxy serve, proxy sign
     store.py     status, prune
@@ -26,7 +28,7 @@ from pathlib import Path
 import click
 
 from newsdesk import __version__
-from newsdesk.cli import feeds, opml, pipeline, proxy, queue, site, store
+from newsdesk.cli import feeds, opml, pipeline, proxy, queue, site, starter, store
 from newsdesk.cli.common import CONFIG_HELP, EXIT_BUG, EXIT_IO, fail
 from newsdesk.cli.logs import setup_logging
 from newsdesk.errors import NewsdeskError, PublishError, StoreError
@@ -59,8 +61,9 @@ def main(ctx: click.Context, config_path: Path, verbose: int, quiet: bool) -> No
     \b
     Start here:
       newsdesk demo                      try it offline on bundled sample feeds
+      newsdesk init mysite               write a commented starter config
       newsdesk run -c newsdesk.yaml      fetch → process → store → publish
-      newsdesk status -c newsdesk.yaml   how every feed is doing
+      newsdesk feeds list                every feed and its health
 
     Exit status: 0 all feeds ok, 1 some feeds failed (the rest still
     published), 2 usage or config error, 3 another run holds the lock,
@@ -72,6 +75,7 @@ def main(ctx: click.Context, config_path: Path, verbose: int, quiet: bool) -> No
 
 
 for _command in (
+    starter.init,
     pipeline.run,
     pipeline.fetch,
     pipeline.publish,

@@ -6,6 +6,7 @@ group is one new module plus one `main.add_command` line in `cli/__init__.py`.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -30,16 +31,32 @@ __all__ = [
     "config_option",
     "err",
     "fail",
+    "feed_health_rows",
+    "listen_option",
     "load",
     "open_store",
     "out",
+    "parse_listen",
+    "wait_option",
 ]
 
 EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_IO = 0, 1, 2, 3, 4
 EXIT_BUG = 70  # EX_SOFTWARE: never let a crash look like "some feeds failed" (1)
 
-out = Console()
-err = Console(stderr=True)
+# Width of a line when output goes to a file, a pipe or CI logs: long enough that no
+# message is hard-wrapped (rich would wrap at 80 columns), short enough for a table.
+_UNWRAPPED = 4096
+
+
+def _console(*, stderr: bool) -> Console:
+    console = Console(stderr=stderr)
+    if console.is_terminal or os.environ.get("COLUMNS"):
+        return console
+    return Console(stderr=stderr, width=_UNWRAPPED, soft_wrap=True)
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
 
 CONFIG_HELP = "Config file (YAML). Default: ./newsdesk.yaml"
 
@@ -97,3 +114,44 @@ def config_option(f: Any) -> Any:
         callback=store_config,
         help=CONFIG_HELP,
     )(f)
+
+
+def listen_option(default: str) -> Any:
+    """``--listen HOST:PORT`` for the commands that serve something."""
+    return click.option(
+        "--listen", metavar="HOST:PORT", default=None, help=f"Where to listen (default: {default})."
+    )
+
+
+def wait_option(f: Any) -> Any:
+    """``--wait SECONDS`` for the commands that take the store's run lock."""
+    return click.option(
+        "--wait",
+        type=click.FloatRange(min=0),
+        default=0,
+        metavar="SECONDS",
+        help="If another run holds the lock, wait up to this long instead of refusing.",
+    )(f)
+
+
+def feed_health_rows(ctx: click.Context, *, as_json: bool) -> tuple[Config, list[Any]] | None:
+    """Every feed's health (``status``, ``feeds list``); printed as JSON, and None
+    returned, with ``--json``."""
+    from newsdesk.health import feed_health
+
+    config = load(ctx)
+    with open_store(config) as store:
+        rows = feed_health(config, store)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return None
+    return config, list(rows)
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:8080`` for IPv6) → (host, port); a usage error otherwise."""
+    host, sep, port = value.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"expected HOST:PORT such as 127.0.0.1:8081, got {value!r}")
+    return host, int(port)

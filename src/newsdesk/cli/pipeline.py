@@ -7,73 +7,41 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
-from newsdesk.cli.common import EXIT_FEEDS_FAILED, config_option, err, fail, load, open_store, out
-from newsdesk.cli.progress import FetchProgress
+from newsdesk.cli.common import EXIT_IO, config_option, fail, load, open_store, out, wait_option
+from newsdesk.cli.logs import hide_reported_failures
+from newsdesk.cli.progress import BuildProgress, FetchProgress
+from newsdesk.cli.report import (
+    finish,
+    print_articles,
+    print_build,
+    print_feed_table,
+    print_publish,
+)
+from newsdesk.errors import PublishError, StoreError
 
 __all__ = ["demo", "fetch", "publish", "run", "watch"]
 
-_WAIT_HELP = "If another run holds the lock, wait up to this long instead of refusing."
 
+def _build_site(config: Any, store: Any) -> None:
+    from newsdesk.sitebuild import build_from_store
 
-def _print_feed_table(outcomes: list[Any]) -> None:
-    table = Table(title="feeds", title_justify="left", show_lines=False)
-    for col in ("feed", "status", "new", "updated", "unchanged", "note"):
-        table.add_column(
-            col,
-            justify="right" if col in ("new", "updated", "unchanged") else "left",
-            overflow="fold",
-        )
-    for o in outcomes:
-        style = "red" if o.failed else ("dim" if o.status == "not modified" else "green")
-        note = o.error or "; ".join(o.warnings[:2])
-        if o.filtered:
-            note = (note + "; " if note else "") + f"{o.filtered} filtered out"
-        if o.remapped:
-            note = (note + "; " if note else "") + f"{o.remapped} ids changed (site migration?)"
-        table.add_row(
-            f"{o.source.group} › {o.source.source} › {o.source.channel}",
-            f"[{style}]{o.status}[/]",
-            str(o.new),
-            str(o.updated),
-            str(o.unchanged),
-            note or "",
-        )
-    out.print(table)
-
-
-def _print_publish(summaries: list[Any]) -> None:
-    for s in summaries:
-        out.print(
-            f"[bold]{s.target}[/]: {s.new} new, {s.updated} updated, "
-            f"{s.unchanged} unchanged → {s.out_dir}",
-            highlight=False,
-        )
-
-
-def _finish(outcomes: list[Any]) -> None:
-    failed = [o for o in outcomes if o.failed]
-    if failed:
-        err.print(
-            f"[yellow]{len(failed)} of {len(outcomes)} feeds failed[/] "
-            "(the others were stored and published)."
-        )
-        sys.exit(EXIT_FEEDS_FAILED)
+    with BuildProgress() as progress:
+        report = build_from_store(config, store, progress=progress)
+    print_build(report, config.site.out_dir)
 
 
 @click.command()
 @config_option
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=0,
-    metavar="SECONDS",
-    help=_WAIT_HELP,
-)
+@wait_option
 @click.option("--full", is_flag=True, help="Re-render every post (after changing the template).")
+@click.option(
+    "--build/--no-build",
+    default=None,
+    help="Also rebuild the static site after publishing (default: when `outputs` has site).",
+)
 @click.pass_context
-def run(ctx: click.Context, wait: float, full: bool) -> None:
+def run(ctx: click.Context, wait: float, full: bool, build: bool | None) -> None:
     """Fetch every feed, store new articles, and publish posts.
 
     Feeds are fetched concurrently (politely: per-host limits, conditional GET,
@@ -81,30 +49,29 @@ def run(ctx: click.Context, wait: float, full: bool) -> None:
     is reported and skipped. Only new or changed posts are written, so a rerun
     with unchanged feeds touches no file.
 
-    Example: newsdesk run -c newsdesk.yaml
+    Example: newsdesk run -c newsdesk.yaml --build
     """
     from newsdesk import pipeline
 
     config = load(ctx)
     if not config.sources:
-        fail(f"{config.path}: no feeds configured under `groups:`")
-    with open_store(config, lock=True, wait=wait) as store, FetchProgress() as progress:
-        outcomes = pipeline.fetch_and_store(config, store, progress=progress)
+        fail(f"{config.path}: no feeds to fetch under `groups:` (add one: newsdesk feeds add)")
+    hide_reported_failures()
+    with open_store(config, lock=True, wait=wait) as store:
+        with FetchProgress() as progress:
+            outcomes = pipeline.fetch_and_store(config, store, progress=progress)
         summaries = pipeline.publish(config, store, full=full)
-    _print_feed_table(outcomes)
-    _print_publish(summaries)
-    _finish(outcomes)
+        print_feed_table(outcomes)
+        print_articles(outcomes)
+        print_publish(summaries)
+        if config.build_site if build is None else build:
+            _build_site(config, store)
+    finish(outcomes)
 
 
 @click.command()
 @config_option
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=0,
-    metavar="SECONDS",
-    help="Wait up to this long for another run's lock.",
-)
+@wait_option
 @click.pass_context
 def fetch(ctx: click.Context, wait: float) -> None:
     """Fetch and store feeds, without publishing.
@@ -115,10 +82,12 @@ def fetch(ctx: click.Context, wait: float) -> None:
     from newsdesk import pipeline
 
     config = load(ctx)
+    hide_reported_failures()
     with open_store(config, lock=True, wait=wait) as store, FetchProgress() as progress:
         outcomes = pipeline.fetch_and_store(config, store, progress=progress)
-    _print_feed_table(outcomes)
-    _finish(outcomes)
+    print_feed_table(outcomes)
+    print_articles(outcomes)
+    finish(outcomes)
 
 
 @click.command()
@@ -134,14 +103,17 @@ def publish(ctx: click.Context, full: bool) -> None:
 
     Changing `image_proxy`, `placeholder` or `front_matter` in the config makes
     the next publish re-render every post: the store keeps original image URLs,
-    so a new proxy needs only a republish, never a re-fetch.
+    so a new proxy needs only a republish, never a re-fetch. With `site` among
+    `outputs`, the static site is rebuilt too.
     """
     from newsdesk import pipeline
 
     config = load(ctx)
     with open_store(config, lock=True) as store:
         summaries = pipeline.publish(config, store, full=full)
-    _print_publish(summaries)
+        print_publish(summaries)
+        if config.build_site:
+            _build_site(config, store)
 
 
 @click.command()
@@ -184,12 +156,17 @@ def watch(ctx: click.Context, once: bool) -> None:
 
     Failing feeds back off exponentially and pause after `watch.pause_after`
     consecutive failures (see `newsdesk status`, resume with `newsdesk feeds
-    resume`). `watch.after_publish` runs a shell command when anything changed.
-    SIGTERM or Ctrl-C stops after the current cycle, losing nothing.
+    resume`). With `watch.build: true` (or `site` among `outputs`) the static site
+    is rebuilt after a cycle that changed anything; then `watch.after_publish`
+    runs. SIGTERM or Ctrl-C stops after the current cycle, losing nothing, and
+    says so.
     """
     from newsdesk.watch import watch_forever
 
     config = load(ctx)
     with open_store(config, lock=True) as store:
-        code = watch_forever(config, store, once=once, console=out)
+        try:
+            code = watch_forever(config, store, once=once, console=out)
+        except (StoreError, PublishError) as exc:
+            fail(f"watch stopped: {exc}", EXIT_IO)
     sys.exit(code)

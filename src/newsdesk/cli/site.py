@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from newsdesk.cli.common import config_option, load, open_store, out
+from newsdesk.cli.common import config_option, listen_option, load, open_store, out, parse_listen
 from newsdesk.cli.progress import BuildProgress
+from newsdesk.cli.report import print_build
 
 __all__ = ["build", "serve"]
 
@@ -23,30 +24,27 @@ __all__ = ["build", "serve"]
 def build(ctx: click.Context, full: bool, search: bool | None) -> None:
     """Build the standalone static site into `site.out_dir` (default ./public).
 
-    Incremental: only pages whose content changed are rewritten.
+    Incremental: only pages whose content changed are rewritten. To keep the site
+    fresh without running this by hand, use `newsdesk run --build`, or put `site`
+    in `outputs` (run, publish and watch then rebuild it after publishing).
     """
     from newsdesk.sitebuild import build_from_store
 
     config = load(ctx)
     with open_store(config) as store, BuildProgress() as progress:
         report = build_from_store(config, store, full=full, search=search, progress=progress)
-    out.print(
-        f"site: {report.pages_written} page(s) written, {report.pages_unchanged} unchanged, "
-        f"{report.pages_deleted} deleted, {report.articles} articles in "
-        f"{report.seconds:.2f}s → {config.site.out_dir}",
-        highlight=False,
-    )
-    if report.search_indexed:
-        out.print(f"search index updated in {report.search_seconds:.2f}s", highlight=False)
+    print_build(report, config.site.out_dir)
 
 
 @click.command()
 @config_option
-@click.option("--listen", default=None, help="host:port (default: site.listen, 127.0.0.1:8080).")
+@listen_option("site.listen, 127.0.0.1:8080")
 @click.pass_context
 def serve(ctx: click.Context, listen: str | None) -> None:
     """Serve the built site and the image proxy on one port, for preview."""
     from newsdesk.sitebuild import serve_site
 
     config = load(ctx)
-    serve_site(config, listen or config.site.listen, console=out)
+    address = listen or config.site.listen
+    parse_listen(address)  # a bad HOST:PORT is a usage error before anything starts
+    serve_site(config, address, console=out)

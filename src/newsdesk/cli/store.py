@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from typing import TypedDict
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
-from newsdesk.cli.common import config_option, fail, load, open_store, out
+from newsdesk.cli.common import config_option, fail, feed_health_rows, load, open_store, out
+from newsdesk.cli.report import safe_text
 
 __all__ = ["prune", "status"]
-
-
-class _StatusRow(TypedDict):
-    """One feed in `newsdesk status` (a JSON object with --json)."""
-
-    url: str
-    key: str
-    group: str
-    source: str
-    channel: str
-    last_success: str | None
-    last_attempt: str | None
-    last_error: str | None
-    error_streak: int
-    items: int
-    paused: bool
-    next_poll: str | None
 
 
 @click.command()
@@ -37,65 +20,23 @@ class _StatusRow(TypedDict):
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show every feed's health: last success, last error, error streak, items."""
-    import random
+    from newsdesk.health import short_time
 
-    from newsdesk.schedule import first_due
-    from newsdesk.watch import policy_from_config, poll_state
-
-    config = load(ctx)
-    with open_store(config) as store:
-        states = store.feed_states()
-    from dataclasses import replace
-
-    policy = replace(policy_from_config(config), jitter=0.0)
-    now = datetime.now(UTC)
-    rows: list[_StatusRow] = []
-    for s in config.sources:
-        st = states.get(s.key)
-        poll = poll_state(s.key, st, policy)
-        paused = poll.paused
-        # Without jitter: the time `newsdesk watch` aims for, give or take 10%.
-        next_poll = (
-            None
-            if paused
-            else first_due(
-                poll,
-                last_attempt=st.last_attempt if st else None,
-                now=now,
-                policy=policy,
-                rng=random.Random(),
-            ).replace(microsecond=0)
-        )
-        rows.append(
-            {
-                "url": s.url,
-                "key": s.key,
-                "group": s.group,
-                "source": s.source,
-                "channel": s.channel,
-                "last_success": st.last_success.isoformat() if st and st.last_success else None,
-                "last_attempt": st.last_attempt.isoformat() if st and st.last_attempt else None,
-                "last_error": st.last_error if st else None,
-                "error_streak": st.error_streak if st else 0,
-                "items": st.items if st else 0,
-                "paused": paused,
-                "next_poll": next_poll.isoformat() if next_poll else None,
-            }
-        )
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    found = feed_health_rows(ctx, as_json=as_json)
+    if found is None:
         return
+    config, rows = found
     table = Table(title=f"{len(rows)} feeds", title_justify="left")
     for col in ("feed", "last success", "last error", "streak", "items", "next poll"):
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(
-            f"{r['group']} › {r['source']} › {r['channel']}",
-            _short_time(r["last_success"]) or "never",
-            r["last_error"] or "",
+            escape(f"{r['group']} › {r['source']} › {r['channel']}"),
+            short_time(r["last_success"]) or "never",
+            escape(safe_text(r["last_error"] or "")),
             str(r["error_streak"]),
             str(r["items"]),
-            "paused" if r["paused"] else _short_time(r["next_poll"]),
+            f"paused ({r['paused_by']})" if r["paused"] else short_time(r["next_poll"]),
         )
     out.print(table)
     from newsdesk.cli.queue_view import show_queue
@@ -103,20 +44,15 @@ def status(ctx: click.Context, as_json: bool) -> None:
     show_queue(config)
 
 
-def _short_time(iso: str | None) -> str:
-    """ISO timestamp → '2026-11-26 06:02 UTC' for tables (JSON keeps the full value)."""
-    if not iso:
-        return ""
-    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 @click.command()
 @config_option
+@click.option("--dry-run", is_flag=True, help="List what would be removed; change nothing.")
 @click.pass_context
-def prune(ctx: click.Context) -> None:
+def prune(ctx: click.Context, dry_run: bool) -> None:
     """Remove posts older than `keep_days` or beyond `keep_per_channel`.
 
     Pruned articles leave a tombstone, so they are not re-added on the next fetch.
+    With --dry-run, lists each article and post file that would go.
     """
     from newsdesk import pipeline
 
@@ -128,7 +64,32 @@ def prune(ctx: click.Context) -> None:
             keep_days=config.keep_days,
             keep_per_channel=config.keep_per_channel,
             now=datetime.now(UTC),
+            dry_run=dry_run,
         )
+        if dry_run:
+            _list_doomed(store, removed)
+            out.print(
+                f"would prune {len(removed)} article(s) and delete "
+                f"{sum(len(p.files) for p in removed)} file(s); nothing was changed",
+                highlight=False,
+            )
+            return
         files = [(t, name) for _fk, _aid, by_target in removed for t, name in by_target.items()]
         deleted = pipeline.remove_published(config, files)
     out.print(f"pruned {len(removed)} article(s), deleted {deleted} file(s)")
+
+
+def _list_doomed(store: object, removed: list) -> None:
+    by_feed: dict[str, list[str]] = {}
+    for p in removed:
+        by_feed.setdefault(p.feed_key, []).append(p.article_id)
+    for feed_key, ids in by_feed.items():
+        found = store.get_articles(feed_key, ids)  # type: ignore[attr-defined]
+        for p in (p for p in removed if p.feed_key == feed_key):
+            article = found.get(p.article_id)
+            when = article.published.strftime("%Y-%m-%d") if article else "?"
+            title = article.title if article else p.article_id
+            where = f"{article.group} › {article.source} › {article.channel}" if article else ""
+            out.print(f"  {when}  {where}  {title}", highlight=False, markup=False)
+            for target, name in sorted(p.files.items()):
+                out.print(f"      {target.split(':', 1)[0]}: {name}", highlight=False, markup=False)

@@ -11,6 +11,8 @@ from newsdesk.config.fetch import FetchSettings
 from newsdesk.config.load import (
     DEFAULT_PLACEHOLDER,
     DEFAULT_RSSHUB,
+    OUTPUT_TARGETS,
+    TOP_KEYS,
     USE_PROXY_SERVER,
     Config,
     load_config,
@@ -18,15 +20,25 @@ from newsdesk.config.load import (
 )
 from newsdesk.config.queue import QueueSettings
 from newsdesk.config.site import SiteSettings
-from newsdesk.config.sources import SOURCE_OPTION_KEYS, SourceOptions, resolve_feed_url
+from newsdesk.config.sources import (
+    CHANNEL_KEYS,
+    SOURCE_OPTION_KEYS,
+    SourceOptions,
+    resolve_feed_url,
+)
+from newsdesk.config.validate import ConfigProblems
 from newsdesk.config.watch import WatchSettings
 
 __all__ = [
+    "CHANNEL_KEYS",
     "DEFAULT_PLACEHOLDER",
     "DEFAULT_RSSHUB",
+    "OUTPUT_TARGETS",
     "SOURCE_OPTION_KEYS",
+    "TOP_KEYS",
     "USE_PROXY_SERVER",
     "Config",
+    "ConfigProblems",
     "FetchSettings",
     "QueueSettings",
     "SiteSettings",

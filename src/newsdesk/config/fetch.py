@@ -25,23 +25,25 @@ class FetchSettings:
     max_redirects: int = 5
     user_agent: str | None = None
     feed_deadline: float = 180.0  # one feed's budget across retries (Retry-After waits too)
+    # Timeouts are seconds; the config takes any duration (20, 20s, 30m, 1h).
 
 
 def fetch_settings(v: Validator, raw: Any, parent: Mapping) -> FetchSettings:
     if raw is None:
         return FetchSettings()
-    v.check(isinstance(raw, Mapping), parent, "fetch", "must be a mapping")
+    if not v.check(isinstance(raw, Mapping), parent, "fetch", "must be a mapping"):
+        return FetchSettings()
     v.known_keys(raw, set(FetchSettings.__dataclass_fields__), "fetch")
     d = FetchSettings()
     return FetchSettings(
         concurrency=v.integer(raw, "concurrency", d.concurrency, minimum=1),
         per_host=v.integer(raw, "per_host", d.per_host, minimum=1),
-        connect_timeout=v.number(raw, "connect_timeout", d.connect_timeout),
-        read_timeout=v.number(raw, "read_timeout", d.read_timeout),
-        total_timeout=v.number(raw, "total_timeout", d.total_timeout),
+        connect_timeout=v.duration(raw, "connect_timeout", d.connect_timeout),
+        read_timeout=v.duration(raw, "read_timeout", d.read_timeout),
+        total_timeout=v.duration(raw, "total_timeout", d.total_timeout),
         max_bytes=v.size(raw, "max_bytes", d.max_bytes),
         retries=v.integer(raw, "retries", d.retries, minimum=0),
         max_redirects=v.integer(raw, "max_redirects", d.max_redirects, minimum=0),
         user_agent=v.header(raw, "user_agent"),
-        feed_deadline=v.number(raw, "feed_deadline", d.feed_deadline),
+        feed_deadline=v.duration(raw, "feed_deadline", d.feed_deadline),
     )

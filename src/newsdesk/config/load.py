@@ -20,8 +20,8 @@ from ruamel.yaml.error import YAMLError
 from newsdesk.config.fetch import FetchSettings, fetch_settings
 from newsdesk.config.queue import QueueSettings, queue_settings
 from newsdesk.config.site import SiteSettings, site_settings
-from newsdesk.config.sources import SourceOptions, feed_sources
-from newsdesk.config.validate import Validator, line_of, resolve_path
+from newsdesk.config.sources import SourceOptions, feed_tree
+from newsdesk.config.validate import ConfigProblems, Validator, line_of, resolve_path
 from newsdesk.config.watch import WatchSettings, watch_settings
 from newsdesk.errors import ConfigError
 from newsdesk.models import FeedSource
@@ -29,6 +29,8 @@ from newsdesk.models import FeedSource
 __all__ = [
     "DEFAULT_PLACEHOLDER",
     "DEFAULT_RSSHUB",
+    "OUTPUT_TARGETS",
+    "TOP_KEYS",
     "USE_PROXY_SERVER",
     "Config",
     "load_config",
@@ -39,8 +41,11 @@ DEFAULT_RSSHUB = "https://rsshub.app"
 # FeedSource.image_proxy value meaning "derive image URLs from the proxy_server section".
 USE_PROXY_SERVER = "proxy_server:"
 DEFAULT_PLACEHOLDER = "https://picsum.photos/400/300?random={n}"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 FRONT_MATTER_PROFILES = ("volantis", "butterfly", "plain")
-OUTPUT_TARGETS = ("hexo", "hugo", "jekyll")
+POST_TARGETS = ("hexo", "hugo", "jekyll")
+# `outputs:` may also name "site": the static site is rebuilt after publishing.
+OUTPUT_TARGETS = (*POST_TARGETS, "site")
 
 
 @dataclass(frozen=True)
@@ -54,13 +59,13 @@ class Config:
     database: str  # a file path or a SQLAlchemy URL
     timezone: str
     front_matter: str
-    outputs: tuple[str, ...]
+    outputs: tuple[str, ...]  # post targets (hexo, hugo, jekyll); "site" sets build_site
     hugo_dir: Path
     jekyll_dir: Path
     fetch: FetchSettings
     site: SiteSettings
     watch: WatchSettings
-    sources: tuple[FeedSource, ...]
+    sources: tuple[FeedSource, ...]  # the feeds to fetch (paused ones are not among them)
     source_options: Mapping[tuple[str, str], SourceOptions] = field(default_factory=dict)
     keep_days: int | None = None
     keep_per_channel: int | None = None
@@ -68,6 +73,9 @@ class Config:
     raw_proxy_server: Any = None
     queue: QueueSettings = field(default_factory=QueueSettings)
     site_configured: bool = False  # a `site:` section is present (queue workers build it)
+    paused: tuple[FeedSource, ...] = ()  # `paused: true` in the config
+    all_feeds: tuple[FeedSource, ...] = ()  # sources and paused, in the config's order
+    build_site: bool = False  # `outputs` names "site": run and publish rebuild it
 
     def options_for(self, source: FeedSource) -> SourceOptions:
         return self.source_options.get((source.group, source.source), SourceOptions())
@@ -77,7 +85,7 @@ class Config:
         return self.hexo_dir / "source" / "_posts"
 
 
-_TOP_KEYS = {
+TOP_KEYS = (
     "rsshub",
     "image_proxy",
     "placeholder",
@@ -96,17 +104,19 @@ _TOP_KEYS = {
     "keep_per_channel",
     "proxy_server",
     "groups",
-}
+)
 
 
 def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> Config:
-    """Read, validate and resolve a config file. Raises ``ConfigError``."""
+    """Read, validate and resolve a config file. Raises ``ConfigError`` (``ConfigProblems``
+    when there are several problems: every one is reported, each with its line)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(
-            "config file not found (create one, or try `newsdesk demo`)", path=str(path)
+            "config file not found (create one with `newsdesk init`, or try `newsdesk demo`)",
+            path=str(path),
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config: {exc}", path=str(path)) from None
@@ -127,19 +137,16 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     v = Validator(str(path))
     if not isinstance(data, Mapping):
         raise ConfigError("the top level must be a mapping of keys", path=str(path), line=1)
-    v.known_keys(data, _TOP_KEYS, "top level")
+    v.known_keys(data, TOP_KEYS, "top level")
     base_dir = path.resolve().parent
 
     rsshub = v.string(data, "rsshub", DEFAULT_RSSHUB).rstrip("/")
-    v.check(
-        rsshub.startswith(("http://", "https://")),
-        data,
-        "rsshub",
-        "must be an http(s) URL such as https://rsshub.app",
-    )
+    if not rsshub.startswith(("http://", "https://")):
+        v.report(data, "rsshub", "must be an http(s) URL such as https://rsshub.app")
+        rsshub = DEFAULT_RSSHUB
     image_proxy = v.string(data, "image_proxy", "")
     placeholder = v.string(data, "placeholder", DEFAULT_PLACEHOLDER)
-    timezone = v.timezone(data, "timezone", "Asia/Shanghai")
+    timezone = v.timezone(data, "timezone", DEFAULT_TIMEZONE)
     front_matter = v.choice(data, "front_matter", FRONT_MATTER_PROFILES, "volantis")
     outputs = tuple(v.string_list(data, "outputs", ["hexo"]))
     for out in outputs:
@@ -154,33 +161,19 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     if "://" not in database:
         database = str(resolve_path(base_dir, database))
 
-    fetch = fetch_settings(v, data.get("fetch"), data)
-    site = site_settings(v, data.get("site"), data, base_dir)
-    watch = watch_settings(v, data.get("watch"), data)
-    queue = queue_settings(v, data.get("queue"), data)
-
-    proxy_server = None
-    raw_proxy = data.get("proxy_server")
-    if raw_proxy is not None:
-        v.check(isinstance(raw_proxy, Mapping), data, "proxy_server", "must be a mapping")
-        from newsdesk.imageproxy.config import parse_proxy_server
-
-        try:
-            proxy_server = parse_proxy_server(dict(raw_proxy), base_dir=base_dir, environ=environ)
-        except ConfigError as exc:
-            if exc.path is None:  # its messages name the full key; add file and line
-                raise ConfigError(
-                    str(exc), path=str(path), line=line_of(data, "proxy_server")
-                ) from None
-            raise
-
+    proxy_server = _proxy_server(v, data, base_dir=base_dir, environ=environ)
     # With a proxy_server and no explicit prefix, posts point at our own proxy.
     default_proxy = image_proxy or (USE_PROXY_SERVER if proxy_server is not None else "")
-    sources, options = feed_sources(
-        v, data.get("groups"), data, rsshub=rsshub, image_proxy=default_proxy, timezone=timezone
+    tree = feed_tree(
+        v,
+        data.get("groups"),
+        data,
+        rsshub=rsshub,
+        image_proxy=default_proxy,
+        timezone=timezone,
+        top_keys=TOP_KEYS,
     )
-
-    return Config(
+    config = Config(
         path=path,
         base_dir=base_dir,
         rsshub=rsshub,
@@ -190,18 +183,52 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         database=database,
         timezone=timezone,
         front_matter=front_matter,
-        outputs=outputs,
+        outputs=tuple(o for o in outputs if o in POST_TARGETS),
         hugo_dir=resolve_path(base_dir, v.string(data, "hugo_dir", "./hugo")),
         jekyll_dir=resolve_path(base_dir, v.string(data, "jekyll_dir", "./jekyll")),
-        fetch=fetch,
-        site=site,
-        watch=watch,
-        sources=tuple(sources),
-        source_options=options,
+        fetch=fetch_settings(v, data.get("fetch"), data),
+        site=site_settings(v, data.get("site"), data, base_dir, timezone=timezone),
+        watch=watch_settings(v, data.get("watch"), data),
+        sources=tree.sources,
+        source_options=tree.options,
         keep_days=v.optional_int(data, "keep_days", minimum=1),
         keep_per_channel=v.optional_int(data, "keep_per_channel", minimum=1),
         proxy_server=proxy_server,
-        raw_proxy_server=raw_proxy,
-        queue=queue,
+        raw_proxy_server=data.get("proxy_server"),
+        paused=tree.paused,
+        all_feeds=tree.all_feeds,
+        build_site="site" in outputs,
+        queue=queue_settings(v, data.get("queue"), data),
         site_configured=data.get("site") is not None,
     )
+    v.raise_problems()
+    return config
+
+
+def _proxy_server(
+    v: Validator, data: Mapping, *, base_dir: Path, environ: Mapping[str, str]
+) -> Any:
+    """The ``proxy_server`` section parsed by the image proxy's own validator, or None."""
+    raw = data.get("proxy_server")
+    if raw is None or not v.check(
+        isinstance(raw, Mapping), data, "proxy_server", "must be a mapping"
+    ):
+        return None
+    from newsdesk.imageproxy.config import parse_proxy_server
+
+    try:
+        return parse_proxy_server(dict(raw), base_dir=base_dir, environ=environ)
+    except ConfigProblems:
+        raise
+    except ConfigError as exc:
+        if exc.path is not None:
+            raise
+        # Its messages name the full key ("proxy_server.keys[0]: …"); add file and line.
+        key = str(exc).split(":", 1)[0].removeprefix("proxy_server.").split("[", 1)[0]
+        where = raw if key in raw else data
+        v.problems.append(
+            ConfigError(
+                str(exc), path=v.path, line=line_of(where, key if key in raw else "proxy_server")
+            )
+        )
+        return None

@@ -20,12 +20,17 @@ class QueueSettings:
 
 
 def queue_settings(v: Validator, raw: Any, parent: Mapping) -> QueueSettings:
-    if raw is None:
+    if raw is None or not v.check(isinstance(raw, Mapping), parent, "queue", "must be a mapping"):
         return QueueSettings()
-    v.check(isinstance(raw, Mapping), parent, "queue", "must be a mapping")
     v.known_keys(raw, set(QueueSettings.__dataclass_fields__), "queue")
     d = QueueSettings()
     tick = v.duration(raw, "tick", d.tick)
     # The schedule is a cron line with a seconds field: whole seconds, at most a minute.
-    v.check(tick.is_integer() and 1 <= tick <= 60, raw, "tick", "must be 1s to 60s, whole seconds")
-    return QueueSettings(tick=tick, stalled_after=v.duration(raw, "stalled_after", d.stalled_after))
+    if not v.check(
+        tick.is_integer() and 1 <= tick <= 60, raw, "tick", "must be 1s to 60s, whole seconds"
+    ):
+        tick = d.tick
+    return QueueSettings(
+        tick=tick,
+        stalled_after=v.duration(raw, "stalled_after", d.stalled_after),
+    )

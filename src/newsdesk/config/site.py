@@ -14,7 +14,7 @@ __all__ = ["SiteSettings", "site_settings"]
 
 @dataclass(frozen=True)
 class SiteSettings:
-    """The ``site:`` section, for ``newsdesk build``."""
+    """The ``site:`` section, for ``newsdesk build`` and ``newsdesk serve``."""
 
     out_dir: Path
     title: str = "newsdesk"
@@ -27,27 +27,30 @@ class SiteSettings:
     # Update the index at most this often (seconds); 0 = every build. Updates are
     # incremental (new articles only), so this is rarely worth setting.
     search_interval: float = 0.0
+    timezone: str = "Asia/Shanghai"  # every time on the site is shown in this zone
 
 
-def site_settings(v: Validator, raw: Any, parent: Mapping, base_dir: Path) -> SiteSettings:
-    if raw is None:
-        return SiteSettings(out_dir=base_dir / "public")
-    v.check(isinstance(raw, Mapping), parent, "site", "must be a mapping")
-    v.known_keys(
-        raw,
-        {
-            "out_dir",
-            "title",
-            "base_url",
-            "base_path",
-            "per_page",
-            "theme_dir",
-            "listen",
-            "search",
-            "search_interval",
-        },
-        "site",
-    )
+SITE_KEYS = (
+    "out_dir",
+    "title",
+    "base_url",
+    "base_path",
+    "per_page",
+    "theme_dir",
+    "listen",
+    "search",
+    "search_interval",
+    "timezone",
+)
+
+
+def site_settings(
+    v: Validator, raw: Any, parent: Mapping, base_dir: Path, *, timezone: str
+) -> SiteSettings:
+    """``timezone`` is the config's own (the default for ``site.timezone``)."""
+    if raw is None or not v.check(isinstance(raw, Mapping), parent, "site", "must be a mapping"):
+        return SiteSettings(out_dir=base_dir / "public", timezone=timezone)
+    v.known_keys(raw, SITE_KEYS, "site")
     theme = v.optional_string(raw, "theme_dir")
     base_path = v.string(raw, "base_path", "/")
     if not base_path.endswith("/"):
@@ -62,4 +65,5 @@ def site_settings(v: Validator, raw: Any, parent: Mapping, base_dir: Path) -> Si
         listen=v.string(raw, "listen", "127.0.0.1:8080"),
         search=v.boolean(raw, "search", True),
         search_interval=v.duration(raw, "search_interval", 0.0, allow_zero=True),
+        timezone=v.timezone(raw, "timezone", timezone),
     )

@@ -1,16 +1,37 @@
-"""Typed getters over the parsed YAML that raise ``ConfigError`` naming the key and its line."""
+"""Typed getters over the parsed YAML that collect every problem, each with its line.
+
+A getter that finds a bad value records a problem (file, line, key, message) and returns
+the default, so loading goes on and one run reports everything wrong with the file;
+``Validator.raise_problems()`` then raises them together as ``ConfigProblems``.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsdesk.errors import ConfigError
+from newsdesk.units import parse_duration
 
-__all__ = ["Validator", "closest", "line_of", "resolve_path"]
+__all__ = ["ConfigProblems", "Validator", "closest", "did_you_mean", "line_of", "resolve_path"]
+
+
+class ConfigProblems(ConfigError):
+    """Several problems in one config file; ``problems`` holds each one (sorted by line)."""
+
+    def __init__(self, problems: list[ConfigError]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.path or "", p.line or 0))
+        first = self.problems[0]
+        super().__init__(str(first))  # path and line are already in the message
+        self.path, self.line = first.path, first.line
+        if len(self.problems) > 1:
+            lines = [f"{len(self.problems)} problems in {first.path}:"]
+            lines += [f"  {p}" for p in self.problems]
+            self.args = ("\n".join(lines),)
 
 
 def resolve_path(base: Path, value: str) -> Path:
@@ -31,17 +52,27 @@ def line_of(mapping: Any, key: Any) -> int | None:
             return None
 
 
+def closest(key: str, allowed: Collection[str]) -> str | None:
+    match = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.7)
+    return match[0] if match else None
+
+
+def did_you_mean(key: str, allowed: Collection[str]) -> str:
+    """`` (did you mean 'x'?)`` when ``key`` is a near miss of an allowed name, else ""."""
+    hint = closest(key, allowed)
+    return f" (did you mean {hint!r}?)" if hint else ""
+
+
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "B": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$", re.IGNORECASE)
-_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class Validator:
-    """Typed getters that raise ConfigError naming the key and its line."""
+    """Typed getters that record a problem naming the key and its line, then go on."""
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.problems: list[ConfigError] = []
 
     def error(self, mapping: Any, key: Any, message: str) -> ConfigError:
         return ConfigError(
@@ -50,19 +81,22 @@ class Validator:
             line=line_of(mapping, key),
         )
 
-    def check(self, ok: bool, mapping: Any, key: Any, message: str) -> None:
-        if not ok:
-            raise self.error(mapping, key, message)
+    def report(self, mapping: Any, key: Any, message: str) -> None:
+        self.problems.append(self.error(mapping, key, message))
 
-    def known_keys(self, mapping: Mapping, allowed: set[str], where: str) -> None:
+    def check(self, ok: bool, mapping: Any, key: Any, message: str) -> bool:
+        if not ok:
+            self.report(mapping, key, message)
+        return ok
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise ConfigProblems(self.problems)
+
+    def known_keys(self, mapping: Mapping, allowed: Collection[str], where: str) -> None:
         for key in mapping:
             if key not in allowed:
-                hint = closest(str(key), allowed)
-                raise self.error(
-                    mapping,
-                    key,
-                    f"unknown key in {where}" + (f" (did you mean {hint!r}?)" if hint else ""),
-                )
+                self.report(mapping, key, f"unknown key in {where}" + did_you_mean(key, allowed))
 
     def name(self, key: Any) -> str:
         # YAML reads `36` or `null` as non-strings; a category name is always text.
@@ -76,9 +110,11 @@ class Validator:
         if key not in m or m[key] is None:
             return default
         value = m[key]
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise self.error(m, key, f"must be text, got {type(value).__name__}")
-        return str(value)
+        if not isinstance(value, str):
+            kind = "true/false" if isinstance(value, bool) else type(value).__name__
+            self.report(m, key, f"must be text, got {kind} {value!r} (quote it if it is text)")
+            return default
+        return value
 
     def optional_string(self, m: Mapping, key: str) -> str | None:
         value = self.string(m, key, "")
@@ -88,12 +124,13 @@ class Validator:
         """A value sent as an HTTP header: ASCII only (write other text percent-encoded)."""
         value = self.optional_string(m, key)
         if value is not None and (not value.isascii() or any(c in value for c in "\r\n")):
-            raise self.error(
+            self.report(
                 m,
                 key,
                 "must be ASCII on one line (it is sent as an HTTP header; "
                 "percent-encode other characters)",
             )
+            return None
         return value
 
     def string_list(self, m: Mapping, key: str, default: list[str]) -> list[str]:
@@ -103,14 +140,16 @@ class Validator:
         if isinstance(value, str):
             return [value]
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            raise self.error(m, key, "must be a list of text values")
+            self.report(m, key, "must be a list of text values")
+            return list(default)
         return list(value)
 
     def boolean(self, m: Mapping, key: str, default: bool) -> bool:
         if key not in m:
             return default
         if not isinstance(m[key], bool):
-            raise self.error(m, key, "must be true or false")
+            self.report(m, key, f"must be true or false, got {m[key]!r}")
+            return default
         return bool(m[key])
 
     def integer(self, m: Mapping, key: str, default: int, *, minimum: int = 0) -> int:
@@ -118,27 +157,18 @@ class Validator:
             return default
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(m, key, f"must be a whole number, got {value!r}")
+            self.report(m, key, f"must be a whole number, got {value!r}")
+            return default
         if value < minimum:
-            raise self.error(m, key, f"must be at least {minimum}, got {value}")
+            self.report(m, key, f"must be at least {minimum}, got {value}")
+            return default
         return int(value)
 
     def optional_int(self, m: Mapping, key: str, *, minimum: int) -> int | None:
         if key not in m or m[key] is None:
             return None
-        return self.integer(m, key, 0, minimum=minimum)
-
-    def number(self, m: Mapping, key: str, default: float) -> float:
-        if key not in m:
-            return default
-        value = m[key]
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not 0 < value < float("inf")
-        ):  # NaN fails both comparisons
-            raise self.error(m, key, f"must be a positive number of seconds, got {value!r}")
-        return float(value)
+        value = self.integer(m, key, -1, minimum=minimum)
+        return None if value == -1 else value
 
     def size(self, m: Mapping, key: str, default: int) -> int:
         if key not in m:
@@ -146,35 +176,36 @@ class Validator:
         value = m[key]
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return value
-        match = _SIZE_RE.match(str(value))
+        match = _SIZE_RE.match(str(value)) if not isinstance(value, bool) else None
         size = 0
         if match:
             unit = (match.group(2) or "").upper().replace("I", "").rstrip("B") or ""
             size = int(float(match.group(1)) * _SIZE_UNITS[unit])
         if size < 1:
-            raise self.error(m, key, f"must be a size such as 10MB or 500KB, got {value!r}")
+            self.report(m, key, f"must be a size such as 10MB or 500KB, got {value!r}")
+            return default
         return size
 
     def duration(self, m: Mapping, key: str, default: float, *, allow_zero: bool = False) -> float:
+        """Seconds, written as ``20``, ``20s``, ``30m`` or ``1h`` (the same everywhere)."""
         if key not in m:
             return default
-        value = m[key]
-        floor = 0 if allow_zero else 1e-9
-        if (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and floor <= value < float("inf")
-        ):
-            return float(value)
-        match = _DURATION_RE.match(str(value))
-        if not match or float(match.group(1)) < floor:
-            raise self.error(m, key, f"must be a duration such as 30m, 2h or 90s, got {value!r}")
-        return float(match.group(1)) * _DURATION_UNITS[(match.group(2) or "").lower()]
+        try:
+            return parse_duration(m[key], allow_zero=allow_zero)
+        except ValueError as exc:
+            self.report(m, key, str(exc))
+            return default
 
     def choice(self, m: Mapping, key: str, choices: tuple[str, ...], default: str) -> str:
         value = self.string(m, key, default)
         if value not in choices:
-            raise self.error(m, key, f"must be one of {', '.join(choices)}, got {value!r}")
+            self.report(
+                m,
+                key,
+                f"must be one of {', '.join(choices)}, got {value!r}"
+                + did_you_mean(value, choices),
+            )
+            return default
         return value
 
     def timezone(self, m: Mapping, key: str, default: str) -> str:
@@ -182,16 +213,10 @@ class Validator:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise self.error(
+            self.report(
                 m,
                 key,
                 f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai or UTC)",
-            ) from None
+            )
+            return default
         return value
-
-
-def closest(key: str, allowed: set[str]) -> str | None:
-    import difflib
-
-    match = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.7)
-    return match[0] if match else None

@@ -21,12 +21,12 @@ class WatchSettings:
     pause_after: int = 10  # consecutive failures before a feed is paused
     after_publish: str | None = None  # shell command run when anything changed
     after_publish_timeout: float = 600.0
+    build: bool = False  # rebuild the static site after a cycle that changed anything
 
 
 def watch_settings(v: Validator, raw: Any, parent: Mapping) -> WatchSettings:
-    if raw is None:
+    if raw is None or not v.check(isinstance(raw, Mapping), parent, "watch", "must be a mapping"):
         return WatchSettings()
-    v.check(isinstance(raw, Mapping), parent, "watch", "must be a mapping")
     v.known_keys(raw, set(WatchSettings.__dataclass_fields__), "watch")
     d = WatchSettings()
     return WatchSettings(
@@ -36,4 +36,5 @@ def watch_settings(v: Validator, raw: Any, parent: Mapping) -> WatchSettings:
         pause_after=v.integer(raw, "pause_after", d.pause_after, minimum=1),
         after_publish=v.optional_string(raw, "after_publish"),
         after_publish_timeout=v.duration(raw, "after_publish_timeout", d.after_publish_timeout),
+        build=v.boolean(raw, "build", d.build),
     )

@@ -44,7 +44,8 @@ def demo_config_text(feeds_base: str, proxy_port: int) -> str:
     """The demo's newsdesk.yaml: a normal config pointing at the loopback demo sites."""
     lines = [
         "# Written by `newsdesk demo`: a normal newsdesk config pointing at sample feeds",
-        "# served on 127.0.0.1. Copy it as a starting point for your own.",
+        "# served on 127.0.0.1 while the demo runs (their port changes every time).",
+        "# For a config of your own, start with `newsdesk init`.",
         "hexo_dir: ./blog                 # posts go to ./blog/source/_posts/",
         "database: ./newsdesk.db",
         'placeholder: "https://picsum.photos/400/300?random={n}"',
@@ -119,10 +120,7 @@ def run_demo(out_dir: Path, *, console: Console, serve: bool = False, port: int 
             f"{config.site.out_dir / 'index.html'}",
             highlight=False,
         )
-        console.print(
-            f"[bold]Config[/]: {config_path}  (rerun: newsdesk run -c {config_path})",
-            highlight=False,
-        )
+        console.print(f"[bold]Config[/]: {config_path}", highlight=False)
         if serve:
             console.print(
                 f"\nServing the site and image proxy at http://127.0.0.1:{port}/ — Ctrl-C to stop.",
@@ -130,8 +128,13 @@ def run_demo(out_dir: Path, *, console: Console, serve: bool = False, port: int 
             )
             serve_site(config, f"127.0.0.1:{port}", console=console)
         else:
+            # Only commands that work once the demo's sample sites are gone: no ports.
             console.print(
-                "Images load through the image proxy: run [bold]newsdesk demo "
-                "--serve[/] (or make demo-serve) to browse the site with them."
+                "\nNext:\n"
+                "  newsdesk demo --serve     browse the site, images included, at "
+                "http://127.0.0.1:8080/\n"
+                "  newsdesk init mysite      start your own config with real feeds",
+                highlight=False,
+                markup=False,
             )
     return report.exit_code

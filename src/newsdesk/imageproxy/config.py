@@ -4,6 +4,7 @@ Keys (all optional except ``public_url``), with their defaults::
 
     listen: 127.0.0.1:8081              public_url: https://img.example.org/
     keys: []                            # signing keys, newest first; "env:NAME" reads $NAME
+                                        # each at least MIN_KEY_LENGTH (16) bytes
     allow_hosts: []                     # hosts the unsigned /?<url> form may fetch
     referers: {}                        # host pattern -> Referer to send ("" = none)
     allow_networks: []                  # CIDRs exempt from the private-address refusal
@@ -27,7 +28,8 @@ stalled host cannot starve the others (``fairness.py``).
 ``client`` field); no access decision uses the client address or scheme.
 ``cache_max`` counts each cached URL too (4 KiB plus the URL's length), not only image bytes.
 
-Sizes take B/KB/MB/GB/TB suffixes, 1024-based. Host patterns: ``example.org``,
+Sizes take B/KB/MB/GB/TB suffixes, 1024-based; timeouts are durations written as
+everywhere in the config (``20``, ``20s``, ``30m``, ``1h``). Host patterns: ``example.org``,
 ``*.example.org`` (subdomains only) and ``*``; an exact name beats a wildcard.
 """
 
@@ -43,6 +45,7 @@ from urllib.parse import urlsplit
 
 from newsdesk.errors import ConfigError
 from newsdesk.imageproxy.signing import MIN_KEY_LENGTH
+from newsdesk.units import parse_duration
 
 __all__ = ["DEFAULT_USER_AGENT", "ProxyServerConfig", "parse_proxy_server", "parse_size"]
 
@@ -115,7 +118,10 @@ def parse_proxy_server(
     known = set(ProxyServerConfig.__dataclass_fields__) - {"listen_host", "listen_port"}
     for key in mapping:
         if key not in known | {"listen"}:
-            raise ConfigError(f"proxy_server.{key}: unknown key")
+            from newsdesk.config.validate import did_you_mean
+
+            hint = did_you_mean(str(key), known | {"listen"})
+            raise ConfigError(f"proxy_server.{key}: unknown key{hint}")
     get = _Getter(mapping)
     public_url = get.string("public_url", required=True)
     parts = urlsplit(public_url)
@@ -157,9 +163,9 @@ def parse_proxy_server(
         upstream_connections=upstream,
         per_host_connections=per_host,
         per_host_queue=get.number("per_host_queue", 64, int),
-        connect_timeout=get.number("connect_timeout", 5.0, float),
-        read_timeout=get.number("read_timeout", 10.0, float),
-        total_timeout=get.number("total_timeout", 30.0, float),
+        connect_timeout=get.duration("connect_timeout", 5.0),
+        read_timeout=get.duration("read_timeout", 10.0),
+        total_timeout=get.duration("total_timeout", 30.0),
         base_path="/" + base_path.strip("/") + ("/" if base_path.strip("/") else ""),
         trusted_proxies=tuple(_cidr(c, "trusted_proxies") for c in get.strings("trusted_proxies")),
         svg=svg,  # type: ignore[arg-type]
@@ -203,6 +209,12 @@ class _Getter:
             raise ConfigError(f"proxy_server.{key}: expected a non-negative {kind.__name__}")
         return kind(value)
 
+    def duration(self, key: str, default: float) -> float:
+        try:
+            return parse_duration(self.m.get(key, default))
+        except ValueError as exc:
+            raise ConfigError(f"proxy_server.{key}: {exc}") from None
+
     def referers(self) -> tuple[tuple[str, str], ...]:
         value = self.m.get("referers") or {}
         if not isinstance(value, Mapping) or not all(
@@ -239,7 +251,9 @@ def _key(value: str, index: int, environ: Mapping[str, str]) -> bytes:
         value = environ[name]
     if len(value.encode()) < MIN_KEY_LENGTH:
         raise ConfigError(
-            f"proxy_server.keys[{index}]: a key needs at least {MIN_KEY_LENGTH} characters"
+            f"proxy_server.keys[{index}]: a key needs at least {MIN_KEY_LENGTH} bytes, "
+            f"this one has {len(value.encode())} (make one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
         )
     return value.encode("utf-8")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -13,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from newsdesk.hashing import article_content_hash
 from newsdesk.models import Article
 from newsdesk.store import _sql
 from newsdesk.store._sql import UTCDateTime, chunks, metadata, to_utc
@@ -101,11 +101,8 @@ Connect = Callable[[], AbstractContextManager[Connection]]
 
 
 def content_hash(article: Article) -> str:
-    """The article's hash; computed here only when the process stage left it empty."""
-    if article.content_hash:
-        return article.content_hash
-    data = "\0".join((article.title, article.html, article.link or ""))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    """The article's hash; computed here (by the same formula) only when it is empty."""
+    return article_content_hash(article)
 
 
 def to_row(article: Article, now: datetime) -> dict[str, Any]:

@@ -302,14 +302,19 @@ class Store:
     # -- retention ---------------------------------------------------------------------------
 
     def prune(
-        self, *, keep_days: int | None, keep_per_channel: int | None, now: datetime
+        self,
+        *,
+        keep_days: int | None,
+        keep_per_channel: int | None,
+        now: datetime,
+        dry_run: bool = False,
     ) -> list[Pruned]:
         """Delete articles older than keep_days or beyond the newest keep_per_channel.
 
         A channel is a (group, source, channel) name triple. None turns a rule off. In one
         transaction the articles are deleted and tombstoned (so no feed can bring them
         back) and their publish rows are dropped; the returned files are for the caller
-        to delete.
+        to delete. ``dry_run`` only says what would go.
         """
         when = to_utc(now, "now")
         if keep_days is not None and keep_days < 0:
@@ -323,8 +328,9 @@ class Store:
             )
             keys = [(fk, aid) for fk, aid, _ in doomed]
             files = publish_state.files_of(conn, keys)
-            tombstones.bury(conn, doomed, when)
-            articles.delete_many(conn, keys)  # publish_state rows go by ON DELETE CASCADE
+            if not dry_run:
+                tombstones.bury(conn, doomed, when)
+                articles.delete_many(conn, keys)  # publish_state rows: ON DELETE CASCADE
         return [Pruned(fk, aid, files.get((fk, aid), {})) for fk, aid in keys]
 
 

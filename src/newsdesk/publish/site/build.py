@@ -13,6 +13,7 @@ import functools
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from newsdesk.hashing import article_content_hash
 from newsdesk.models import Article
 
 from .atom import render_atom
@@ -30,6 +32,7 @@ from .render import Renderer
 from .search import FOLDER, Doc, SearchIndex
 from .text import excerpt, plain_text
 from .theme import load_theme
+from .times import TIME_FORMAT, display_time
 
 __all__ = ["Progress", "build_site"]
 
@@ -42,7 +45,7 @@ def _silent(stage: str, done: int, total: int) -> None:
 
 # Bump when the meaning of page inputs changes, so old manifests stop matching.
 # "3": non-http links and images are dropped, Atom links use base_url's origin.
-_INPUTS_VERSION = "3"
+_INPUTS_VERSION = "4"
 _PROBE_IMAGE = "https://example.invalid/newsdesk-probe.jpg"
 
 
@@ -137,7 +140,9 @@ def _build_site(
             state = None if options.force else out.load_state("search")
             # Results show URLs, dates and excerpts: only what changes those re-indexes
             # everything (not a theme or a title change).
-            search_fp = digest(options.root, options.timezone, str(options.excerpt_chars))
+            search_fp = digest(
+                options.root, options.timezone, str(options.excerpt_chars), TIME_FORMAT
+            )
             index = SearchIndex(out_dir / FOLDER, state, search_fp)
             live = {e.uid: e.meta for e in catalog.entries}
             searched = index.update(
@@ -214,7 +219,7 @@ class _Build:
         a = e.article
         text = " ".join((plain_text(self._html(e)), a.author, a.source, a.channel, a.group))
         place = f"{a.source} · {a.channel}"
-        result = (self.r.url(e.folder), a.title, e.display, place, self._excerpt(e))
+        result = (self.r.url(e.folder), a.title, e.display, place, self._excerpt(e), e.iso)
         return Doc(a.title, text, result, a.published.timestamp())
 
     def article_pages(self) -> None:
@@ -228,7 +233,7 @@ class _Build:
             content = a.content_hash
             if not content:  # nothing to tell an update by: hash the body itself
                 html = loaded[e.uid] = self._html(e)
-                content = "body:" + digest(a.title, html, a.link or "")
+                content = "body:" + article_content_hash(replace(a, html=html))
             contents.append(content)
             e.meta = digest(
                 e.uid,
@@ -323,8 +328,8 @@ class _Build:
             if lst.entries
         }
 
-        def fmt(when: datetime) -> str:
-            return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        def fmt(when: datetime) -> tuple[str, str]:
+            return display_time(when, zone)
 
         pages: dict[str, tuple[str, Callable[[], bytes]]] = {
             "archive/index.html": (

@@ -42,7 +42,8 @@ class SiteOptions:
     # Per-feed mappings (feed_key -> image_url), for feeds with their own image proxy;
     # other feeds use image_url.
     feed_image_urls: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
-    # Shown on cards of articles without an image; None = the bundled SVG.
+    # Shown on cards of articles without an image (None: a text-only card), and in place
+    # of a body image that fails to load (None: the bundled static/placeholder.svg).
     placeholder: str | None = None
     theme_dir: Path | None = None  # templates/ and static/ found there win over the bundled ones
     language: str = "zh-CN"

@@ -57,6 +57,8 @@ class Renderer:
                     + theme.asset_version("search.js"),
                     "search_index": self.url(f"{SEARCH_FOLDER}/{SEARCH_MANIFEST}"),
                     "favicon": self.url("static/favicon.svg"),
+                    # What a body image that fails to load is replaced with (site.js).
+                    "placeholder": options.placeholder or self.url("static/placeholder.svg"),
                     "timezone": options.timezone,
                 }
             ),
@@ -221,14 +223,16 @@ class Renderer:
         self,
         feeds: Sequence[FeedHealth],
         source_links: dict[tuple[str, str], str],
-        fmt: Callable[[Any], str],
+        fmt: Callable[[Any], tuple[str, str]],
     ) -> bytes:
+        """``fmt``: a time's (``datetime`` attribute, text), as the other pages write it."""
+        times = {f.url: fmt(f.last_success) for f in feeds if f.last_success}
         rows = [
             {
                 "feed": f,
                 "href": source_links.get((f.group, f.source)),
-                "last_success": fmt(f.last_success) if f.last_success else None,
-                "last_success_iso": f.last_success.isoformat() if f.last_success else None,
+                "last_success": times[f.url][1] if f.url in times else None,
+                "last_success_iso": times[f.url][0] if f.url in times else None,
                 "ok": f.error_streak == 0 and f.last_success is not None,
             }
             for f in sorted(feeds, key=lambda f: (f.group, f.source, f.channel, f.url))

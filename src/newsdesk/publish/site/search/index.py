@@ -55,7 +55,7 @@ class Doc:
 
     title: str
     text: str  # everything else searchable: body text, source, channel, author
-    result: tuple[str, str, str, str, str]  # url, title, date, source, excerpt
+    result: tuple[str, str, str, str, str, str]  # url, title, date, source, excerpt, iso
     published: float  # a timestamp, to order segments newest first
 
 

@@ -144,7 +144,7 @@ export class Index {
     return perSegment.flat().sort((a, b) => b.title - a.title || a.order - b.order || a.doc - b.doc);
   }
 
-  // [url, title, date, source, excerpt] of one hit
+  // [url, title, date, source, excerpt, iso] of one hit (date: the site's own display text)
   async result(hit) {
     const per = this.manifest.results_per_file;
     const file = await this.json(`${hit.seg.id}/m${Math.floor(hit.doc / per)}.json`);
@@ -174,13 +174,16 @@ function highlight(el, text, needles) {
   el.append(text.slice(at));
 }
 
-function item([url, title, date, source, excerpt], needles) {
+function item([url, title, date, source, excerpt, iso], needles) {
   const li = document.createElement("li");
   const a = document.createElement("a");
   a.href = url;
   highlight(a, title, needles);
   const meta = document.createElement("p");
-  meta.textContent = `${source} · ${date}`;
+  const time = document.createElement("time"); // as the other pages show it
+  if (iso) time.dateTime = iso;
+  time.textContent = date;
+  meta.append(`${source} · `, time);
   const p = document.createElement("p");
   highlight(p, excerpt, needles);
   li.append(a, meta, p);

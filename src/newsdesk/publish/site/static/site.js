@@ -1,29 +1,34 @@
-// Show dates in the reader's own time zone when it differs from the site's.
+// A body or card image that fails to load (a refused hotlink, a dead host) shows the
+// site's placeholder instead of a broken-image icon. Times are left as built: every
+// page shows them in the one zone the site was built for, and names it.
 (function () {
   "use strict";
-  var fmt;
-  try {
-    fmt = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
-      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
-      hour12: false
-    });
-  } catch (e) { return; }
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-  function local(d) {
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
-      pad(d.getHours()) + ":" + pad(d.getMinutes());
+  var SCOPE = ".post-body img, .thumb img";
+  var placeholder = document.documentElement.getAttribute("data-placeholder");
+
+  function fallBack(img) {
+    if (!placeholder || img.getAttribute("data-fallback")) return; // once: no error loop
+    img.setAttribute("data-fallback", img.getAttribute("src") || "");
+    img.removeAttribute("srcset");
+    img.src = placeholder;
+    img.classList.add("img-fallback");
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    var times = document.querySelectorAll("time[datetime]");
-    for (var i = 0; i < times.length; i++) {
-      var t = times[i], iso = t.getAttribute("datetime"), d = new Date(iso);
-      if (isNaN(d.getTime())) continue;
-      var m = /([+-])(\d\d):(\d\d)$/.exec(iso);
-      var siteOffset = m ? (m[1] === "-" ? 1 : -1) * (+m[2] * 60 + +m[3]) : 0;
-      if (!m || siteOffset !== d.getTimezoneOffset()) {
-        t.title = fmt.format(d);
-        t.textContent = local(d);
+
+  // "error" does not bubble: listen in the capture phase for images that fail later.
+  document.addEventListener("error", function (event) {
+    var img = event.target;
+    if (img && img.tagName === "IMG" && img.matches(SCOPE)) fallBack(img);
+  }, true);
+
+  // Images that failed before this deferred script ran.
+  function sweep() {
+    var imgs = document.querySelectorAll(SCOPE);
+    for (var i = 0; i < imgs.length; i++) {
+      if (imgs[i].complete && imgs[i].naturalWidth === 0 && imgs[i].getAttribute("src")) {
+        fallBack(imgs[i]);
       }
     }
-  });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", sweep);
+  else sweep();
 })();
