@@ -69,10 +69,8 @@ def _config(tmp_path: Path, extra: str = "") -> Config:
 def test_queue_section_defaults_and_checks(tmp_path: Path) -> None:
     config = _config(tmp_path)
     assert (config.queue.tick, config.queue.stalled_after) == (10.0, 60.0)
-    assert not config.site_configured
-    tuned = _config(tmp_path, "queue: {tick: 2s, stalled_after: 20s}\nsite: {title: x}\n")
+    tuned = _config(tmp_path, "queue: {tick: 2s, stalled_after: 20s}\n")
     assert (tuned.queue.tick, tuned.queue.stalled_after) == (2.0, 20.0)
-    assert tuned.site_configured
     with pytest.raises(ConfigError, match="tick"):
         _config(tmp_path, "queue: {tick: 90s}\n")
     with pytest.raises(ConfigError, match="unknown key"):

@@ -48,7 +48,9 @@ def test_three_workers_fetch_every_feed_once_and_publish_every_post_once(
     tmp_path: Path, pg_schema_url: str, workers: Callable[..., WorkerProcess]
 ) -> None:
     with FeedFarm(feeds=300, items=3, hosts=10, latency=(0.02, 0.06)) as farm:
-        site = "site:\n  out_dir: ./public\n  search: false"  # the publish job builds it too
+        site = (
+            "outputs: [hexo, site]\nsite:\n  out_dir: ./public\n  search: false"  # built by publish
+        )
         config = queue_config(tmp_path, pg_schema_url, farm.urls, extra=site)
         started = [workers(config, "--concurrency", "8") for _ in range(3)]
         wait_until(_settled(pg_schema_url, tmp_path, 900), timeout=120, what="900 posts")

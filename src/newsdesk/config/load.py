@@ -72,7 +72,6 @@ class Config:
     proxy_server: Any = None  # imageproxy.ProxyServerConfig when configured
     raw_proxy_server: Any = None
     queue: QueueSettings = field(default_factory=QueueSettings)
-    site_configured: bool = False  # a `site:` section is present (queue workers build it)
     paused: tuple[FeedSource, ...] = ()  # `paused: true` in the config
     all_feeds: tuple[FeedSource, ...] = ()  # sources and paused, in the config's order
     build_site: bool = False  # `outputs` names "site": run and publish rebuild it
@@ -199,7 +198,6 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         all_feeds=tree.all_feeds,
         build_site="site" in outputs,
         queue=queue_settings(v, data.get("queue"), data),
-        site_configured=data.get("site") is not None,
     )
     v.raise_problems()
     return config

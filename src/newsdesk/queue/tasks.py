@@ -77,7 +77,7 @@ def publish_posts(context: JobContext) -> str:
     # The store's run lock keeps a `newsdesk run`/`publish` on the same store apart.
     with store.run_lock(f"newsdesk worker {runtime.name}", wait=PUBLISH_LOCK_WAIT):
         summaries = pipeline.publish(config, store)
-        if config.site_configured:
+        if config.build_site or config.watch.build:  # the same rule as `watch`
             from newsdesk.sitebuild import build_from_store
 
             build_from_store(config, store)
