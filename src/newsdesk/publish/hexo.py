@@ -104,6 +104,7 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 _EDGE_BLANKS = "\t\f "
 # In canonical markup every "<" opens a tag that ends at the next ">" (values hold none).
 _NEWLINE_IN_TAG = re.compile(r"<[^>\n]*+\n[^>]*+>")
+_PRE_TAG = re.compile(r"<(/?)pre[ >]")
 
 
 def _final_pass(body: str) -> str:
@@ -177,14 +178,30 @@ def _protect_tokens(html: str) -> str:
 
 
 def _protect_canonical(html: str) -> str | None:
-    """The tokenizer pass for a cleaned body (``clean.canonical``), where it has only one
-    thing left to do: encode the newlines inside tags, which can only sit in attribute
-    values. None when ``html`` is not provably canonical or holds a ``<pre>``."""
-    if "<pre" in html or media_tags(html) is None:
+    """The tokenizer pass for a cleaned body (``clean.canonical``), where all it does is
+    encode newlines: those inside tags (only attribute values hold any there) and those
+    inside ``<pre>`` (nested or not; textarea and listing are not in that form). None when
+    ``html`` is not provably canonical."""
+    if media_tags(html) is None:
         return None
     if "\n" not in html:
         return html
-    return _NEWLINE_IN_TAG.sub(lambda m: m.group().replace("\n", "&#10;"), html)
+    out: list[str] = []
+    depth = pos = 0
+    for tag in _PRE_TAG.finditer(html):  # each piece starts at a tag: none is cut
+        out.append(_encode_newlines(html[pos : tag.start()], depth > 0))
+        depth = max(0, depth - 1) if tag.group(1) else depth + 1
+        pos = tag.start()
+    out.append(_encode_newlines(html[pos:], depth > 0))
+    return "".join(out)
+
+
+def _encode_newlines(piece: str, in_pre: bool) -> str:
+    if "\n" not in piece:
+        return piece
+    if in_pre:
+        return piece.replace("\n", "&#10;")
+    return _NEWLINE_IN_TAG.sub(lambda m: m.group().replace("\n", "&#10;"), piece)
 
 
 def protect_body(html: str) -> str:
