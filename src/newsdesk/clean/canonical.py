@@ -85,16 +85,15 @@ class MediaTag(NamedTuple):
         return None if span is None else _decode(self.markup[span[0] : span[1]])
 
 
+# What the serializers escape in a value, "&" first (and decoded last).
+_ESCAPES = (("&", "&amp;"), ("\u00a0", "&nbsp;"), ('"', "&quot;"), ("<", "&lt;"), (">", "&gt;"))
+
+
 def _decode(value: str) -> str:
-    if "&" not in value:
-        return value
-    return (
-        value.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&nbsp;", "\u00a0")
-        .replace("&amp;", "&")
-    )
+    if "&" in value:
+        for char, reference in reversed(_ESCAPES):
+            value = value.replace(reference, char)
+    return value
 
 
 def _spans(html: str, start: int, end: int) -> dict[str, tuple[int, int]] | None:
@@ -127,10 +126,6 @@ def media_tags(html: str) -> list[MediaTag] | None:
 
 def escape_attribute(value: str) -> str:
     """``value`` as the serializers write it between double quotes."""
-    return (
-        value.replace("&", "&amp;")
-        .replace("\u00a0", "&nbsp;")
-        .replace('"', "&quot;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
+    for char, reference in _ESCAPES:
+        value = value.replace(char, reference)
+    return value
