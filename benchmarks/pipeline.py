@@ -21,6 +21,11 @@ Items/s per core is items divided by the side's CPU seconds: what one core's wor
 gets through, however many cores the machine has. ``--profile`` runs newsdesk's cold run
 alone with a CPU-time timer on each stage (see ``stages.py``) and prints where it went.
 
+``--process-pool N`` is an experiment, not a newsdesk feature: newsdesk's cold run with
+its two worker-thread steps per feed (parse + ids, then process) sent to a pool of N
+processes instead, next to the same run as shipped, for wall clock and CPU (the pool's
+CPU counted).
+
 Prints figures only; nothing is asserted. Machines here are noisy: read the ratios.
 """
 
@@ -128,6 +133,40 @@ def _forget_validators(database: Path) -> None:
     db.close()
 
 
+def _offload_to_processes(workers: int) -> Callable[[], float]:
+    """Send pipeline's parse and process steps to a process pool (the --process-pool
+    experiment). Returns a function that shuts the pool down and gives its CPU seconds."""
+    import asyncio
+    import functools
+    import importlib
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),  # direct children: their CPU is ours
+        initializer=importlib.import_module,
+        initargs=("newsdesk.process",),
+    )
+    list(pool.map(abs, range(workers)))  # workers started (and imported) before the clock
+    to_thread = asyncio.to_thread
+
+    async def offloaded(func: Callable[..., object], /, *args: object, **kwargs: object) -> object:
+        if func.__name__ not in ("_read_feed", "process_feed"):
+            return await to_thread(func, *args, **kwargs)
+        call = functools.partial(func, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(pool, call)
+
+    asyncio.to_thread = offloaded  # type: ignore[assignment]
+
+    def stop() -> float:
+        pool.shutdown(wait=True)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    return stop
+
+
 def side_newsdesk(base: str, feeds: int, work: Path, concurrency: int) -> dict[str, float]:
     from newsdesk import pipeline
     from newsdesk.config import load_config
@@ -154,7 +193,15 @@ def side_newsdesk(base: str, feeds: int, work: Path, concurrency: int) -> dict[s
         import stages
 
         stages.install()
+    pool_workers = int(os.environ.get("BENCH_PROCESS_POOL") or 0)
+    stop_pool = _offload_to_processes(pool_workers) if pool_workers else None
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     cold = _timed(lambda: reports.append(pipeline.run(config, store)))
+    if stop_pool is not None:  # the cold run alone, the pool's CPU added
+        pool_cpu = stop_pool() - children_before.ru_utime - children_before.ru_stime
+        store.close()
+        items = sum(f.new for f in reports[0].feeds)
+        return {"items": items, "seconds": cold[0], "cpu": cold[1] + pool_cpu}
     if profiling:  # the cold run alone
         store.close()
         items = sum(f.new for f in reports[0].feeds)
@@ -278,8 +325,25 @@ def print_profile(result: dict[str, float]) -> None:
         print(f"{stage:40} {seconds:7.2f} {seconds / items * 1e6:8.0f} {share:6.1%}")
 
 
+def print_pool_experiment(base: str, args: argparse.Namespace) -> None:
+    """Cold runs, alternating as shipped / with the pool, --rounds times each."""
+    rows: dict[str, list[dict[str, float]]] = {"threads (as shipped)": [], "process pool": []}
+    for _ in range(args.rounds):
+        rows["threads (as shipped)"].append(run_side("newsdesk", base, args, pool=0))
+        rows["process pool"].append(run_side("newsdesk", base, args, pool=args.process_pool))
+    print(f"newsdesk cold run, best of {args.rounds}; pool of {args.process_pool} processes")
+    print(f"{'':22} {'items/s':>8} {'per core':>9} {'peak MB':>8}")
+    for name, results in rows.items():
+        best = max(results, key=lambda r: r["items"] / r["seconds"])
+        per_core = max(r["items"] / r["cpu"] for r in results)
+        print(
+            f"{name:22} {best['items'] / best['seconds']:>8.0f} {per_core:>9.0f} "
+            f"{best['peak_mb']:>8.0f}"
+        )
+
+
 def run_side(
-    side: str, base: str, args: argparse.Namespace, *, profile: bool = False
+    side: str, base: str, args: argparse.Namespace, *, profile: bool = False, pool: int = 0
 ) -> dict[str, float]:
     root = Path(args.dir) if args.dir else None
     with tempfile.TemporaryDirectory(dir=root, prefix="pipeline-bench-") as tmp:
@@ -297,7 +361,11 @@ def run_side(
             "--work",
             tmp,
         ]
-        env = {**os.environ, "BENCH_PROFILE": "1"} if profile else None
+        env = {
+            **os.environ,
+            "BENCH_PROFILE": "1" if profile else "",
+            "BENCH_PROCESS_POOL": str(pool),
+        }
         proc = subprocess.run(
             command, capture_output=True, text=True, check=False, cwd=tmp, env=env
         )
@@ -321,8 +389,16 @@ def main() -> None:
     )
     ap.add_argument("--profile", action="store_true", help="newsdesk's cold run, per stage")
     ap.add_argument(
+        "--process-pool",
+        type=int,
+        default=0,
+        metavar="N",
+        help="experiment: newsdesk's cold run with parse+process in N processes, vs as shipped",
+    )
+    ap.add_argument(
         "--bs4-parser", default=BS4_PARSER, help="BeautifulSoup's parser for the realistic side"
     )
+    ap.add_argument("--rounds", type=int, default=3, help="runs per side for --process-pool")
     ap.add_argument("--side", choices=list(SIDES), help=argparse.SUPPRESS)
     ap.add_argument("--base", help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
@@ -343,6 +419,9 @@ def main() -> None:
     try:
         if args.profile:
             print_profile(run_side("newsdesk", base, args, profile=True))
+            return
+        if args.process_pool:
+            print_pool_experiment(base, args)
             return
         results = {side: run_side(side, base, args) for side in args.sides.split(",")}
     finally:

@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/process.py [--rounds N]
 
+Also the publish-time body work (image rewriting, Hexo body protection, the whole post),
+each on the cleaned bodies, next to the parse-based path it replaces there (still the
+path for markup that is not in the cleaner's canonical form: ``clean/canonical.py``).
+
 Bodies: every item body of the fixture feeds (tests/fixtures/feeds), plus the seed post's
 ZAKER body. Each figure is the fastest of N rounds over all bodies (the round least
 disturbed by the machine), divided by the number of bodies. The baseline is what
@@ -27,19 +31,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for the fixture-body helper of the tests
 
 from newsdesk.clean import clean_html, first_image  # noqa: E402
-from newsdesk.clean.cleaner import _prepare  # noqa: E402
+from newsdesk.clean.cleaner import _first_image_tree, _prepare  # noqa: E402
 from newsdesk.clean.policy import DEFAULT_POLICY  # noqa: E402
 from newsdesk.clean.rules import rules_for  # noqa: E402
 from newsdesk.clean.sanitize import sanitize  # noqa: E402
-from newsdesk.imageproxy.rewrite import prefix_proxy, rewrite_images  # noqa: E402
+from newsdesk.imageproxy.rewrite import _rewrite_tree, prefix_proxy, rewrite_images  # noqa: E402
 from newsdesk.models import Entry, FeedSource  # noqa: E402
 from newsdesk.process import process_entry  # noqa: E402
+from newsdesk.publish.hexo import _protect_tokens, protect_body, render_post  # noqa: E402
 from tests.clean.bodies import fixture_bodies  # noqa: E402
 
 SEED = ROOT / "tests" / "fixtures" / "seed_post.md"
 SOURCE = FeedSource(key="k", url="https://rsshub.example/f", group="g", source="s", channel="c")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 FALLBACK_BASE = "https://www.example.com/feed"
+PLACEHOLDER = "https://img.example/placeholder/{n}.jpg"
 
 
 def seed_body() -> str:
@@ -72,6 +78,8 @@ def main() -> None:
     entries = [Entry(guid=None, link=b, title="t", content_html=h, summary_html=None)
                for h, b in items]  # fmt: skip
     proxy = prefix_proxy("https://cors.zfour.workers.dev/?")
+    rewritten = [rewrite_images(c, proxy) for c in cleaned]
+    articles = [process_entry(e, SOURCE, feed_link=None, now=NOW) for e in entries]
 
     def per_article(run: Callable[[], object]) -> float:
         return best_of(args.rounds, run) / n * 1e6
@@ -88,11 +96,22 @@ def main() -> None:
         ),
         "  sanitize (nh3)": per_article(lambda: [sanitize(p) for p in prepared]),
         "first_image": per_article(lambda: [first_image(c) for c in cleaned]),
+        "  parsing instead (other markup)": per_article(
+            lambda: [_first_image_tree(c) for c in cleaned]
+        ),
         "process_entry": per_article(
             lambda: [process_entry(e, SOURCE, feed_link=None, now=NOW) for e in entries]
         ),
         "rewrite_images (publish time)": per_article(
             lambda: [rewrite_images(c, proxy) for c in cleaned]
+        ),
+        "  parsing instead  (other markup)": per_article(
+            lambda: [_rewrite_tree(c, proxy) for c in cleaned]
+        ),
+        "protect_body (Hexo)": per_article(lambda: [protect_body(r) for r in rewritten]),
+        "  token loop (other markup)": per_article(lambda: [_protect_tokens(r) for r in rewritten]),
+        "render_post (whole Hexo post)": per_article(
+            lambda: [render_post(a, image_url=proxy, placeholder=PLACEHOLDER) for a in articles]
         ),
         "baseline: feedparser resolve+sanitize": per_article(baseline),
     }

@@ -21,70 +21,12 @@ from tests.clean.invariants import (
     has_script_element,
     script_urls,
 )
+from tests.clean.strategies import inputs
 
 BASE = "https://www.example.com/news/1.html"
 PROXY = "https://proxy.example/?"
 # 400 per property in the normal run; raise it for a long fuzzing session.
 EXAMPLES = int(os.environ.get("NEWSDESK_HYPOTHESIS_EXAMPLES", "400"))
-
-TAGS = [
-    "p", "div", "span", "a", "b", "i", "em", "strong", "font", "img", "iframe", "video",
-    "source", "picture", "table", "tr", "td", "ul", "li", "pre", "code", "br", "section",
-    "script", "style", "noscript", "template", "textarea", "title", "xmp", "noembed",
-    "noframes", "plaintext", "svg", "math", "object", "embed", "form", "button", "select",
-    "option", "body", "html", "head", "meta", "base", "link", "frameset", "custom-el",
-    "fieldset", "marquee", "menu", "dd", "dt", "dl", "h1", "ol", "rb", "ruby", "rt",
-    "caption", "foreignObject", "desc", "mtext", "annotation-xml", "applet", "big", "nobr",
-]  # fmt: skip
-ATTRS = [
-    "src", "href", "srcset", "poster", "data-src", "data-original", "data-actualsrc",
-    "data-lazy-src", "data-x", "onclick", "onerror", "OnLoad", "style", "class", "id",
-    "action", "formaction", "srcdoc", "referrerpolicy", "rel", "width", "title", "alt",
-]  # fmt: skip
-VALUES = [
-    "javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:x", "java&#x09;script:x",
-    "&#106;avascript:x", "vbscript:x", "data:text/html,<script>alert(1)</script>",
-    "data:image/png;base64,AAAA", "about:blank", "", "#", "//cdn.example/a.jpg",
-    "/rel/b.png", "c.gif", "http://img.example/x.jpg", "https://img.example/y.jpg 2x, z.jpg",
-    "https://www.youtube.com/embed/x", "//player.bilibili.com/player.html?aid=1",
-    "https://evil.example/embed", "blank.gif", "x\" onerror=\"alert(1)", "<script>",
-    "a&b", "'", "\u00a0", "mailto:a@example.com",
-]  # fmt: skip
-TEXT = st.lists(
-    st.sampled_from([*"ab <>&\"'=/;:\n\t\u00a0\u3000中文\x00\x0c", "&amp;", "&lt;"]),
-    max_size=12,
-).map("".join)
-
-
-@st.composite
-def attribute(draw: st.DrawFn) -> str:
-    name = draw(st.sampled_from(ATTRS))
-    value = draw(st.one_of(st.sampled_from(VALUES), TEXT))
-    quote = draw(st.sampled_from(['"', "'", ""]))
-    if quote == "":
-        value = value.replace(" ", "").replace(">", "") or "v"
-    elif quote in value:
-        value = value.replace(quote, "")
-    return f" {name}={quote}{value}{quote}" if draw(st.booleans()) else f" {name}"
-
-
-@st.composite
-def piece(draw: st.DrawFn) -> str:
-    kind = draw(st.integers(0, 9))
-    tag = draw(st.sampled_from(TAGS))
-    if kind <= 3:
-        attrs = "".join(draw(st.lists(attribute(), max_size=4)))
-        return f"<{tag}{attrs}{draw(st.sampled_from(['', '/']))}>"
-    if kind <= 5:
-        return f"</{tag}>"
-    if kind == 6:
-        return draw(st.sampled_from(["<!--", "-->", "<!-- c -->", "<![CDATA[", "]]>", "<", "&"]))
-    return draw(TEXT)
-
-
-html_documents = st.lists(piece(), max_size=40).map("".join)
-random_text = st.text(max_size=200)
-inputs = st.one_of(html_documents, html_documents, random_text)
 
 settings.register_profile(
     "clean", max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -10,7 +10,16 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsdesk.clean import clean_html
-from newsdesk.publish.hexo import _TOKEN, protect_body
+from newsdesk.imageproxy.rewrite import prefix_proxy, rewrite_images
+from newsdesk.publish.hexo import (
+    _TOKEN,
+    _final_pass,
+    _protect_canonical,
+    _protect_tokens,
+    _strip_edge_newlines,
+    protect_body,
+)
+from tests.clean.strategies import inputs as clean_inputs
 from tests.publish.strategies import FRAGMENTS, body_html
 
 _PRE = {"pre", "textarea", "listing"}
@@ -170,3 +179,74 @@ def test_hostile_attribute_name_is_linear_and_stays_text(html: str) -> None:
 def test_hostile_attribute_name_through_clean_html_and_protect_body() -> None:
     html = '<p data-ok="1" data-' + "a" * 5000 + '{="1" data-`x="2">x</p>'
     assert protect_body(clean_html(html, None)) == '<p data-ok="1">x</p>'
+
+
+# --- the fast paths of protect_body, against the code they stand in for ------------------
+
+# The final pass as it was written before it became one pass per character.
+_FINAL_REFERENCE = re.compile(r"\{(?=[{%#])|`{3,}|~{3,}|[\ufffc\u2028\u2029]|\n[\t\n\f ]*")
+_EDGE_REFERENCE = re.compile(r"\A[\t\f ]*\n|[\t\f ]*\n\Z")
+
+
+def _final_reference(match: re.Match[str]) -> str:
+    found = match.group()
+    if found[0] == "\n":
+        return "\n"
+    if found[0] in "{`~":
+        return {"{": "&#123;", "`": "&#96;", "~": "&#126;"}[found[0]] * len(found)
+    return f"&#{ord(found)};"
+
+
+@given(st.text(alphabet="{%#`~\ufffc\u2028\u2029\n\t\f a", max_size=40))
+@settings(max_examples=2000)
+def test_final_passes_are_the_single_alternation(text: str) -> None:
+    assert _final_pass(text) == _FINAL_REFERENCE.sub(_final_reference, text)
+    assert _strip_edge_newlines(text) == _EDGE_REFERENCE.sub("", text)
+
+
+def _prepared(html: str) -> str:
+    """What protect_body hands its tokenizer pass."""
+    html = html.replace("\r\n", "\n").replace("\r", "\n").replace("\f", " ")
+    return _DROPPED.sub("", html)
+
+
+# Newlines in attribute values and text, and every other kind of text, through clean_html.
+_newline_values = st.lists(
+    st.sampled_from(
+        [
+            '<p title="a\nb">x\ny</p>',
+            "<p>a</p>\n\n<p>b</p>",
+            '<img src="http://a.example/x.jpg" alt="\n">',
+            "<pre>\nx\n</pre>",
+            '<pre title="\n">a\n<b>\n</b><pre>\n</pre>\n</pre>\n<p>\n</p>',
+            "</pre>\n<pre>",
+            "\n",
+            '<div class="a\n\n b"\n></div>',
+        ]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@given(st.one_of(clean_inputs, _newline_values, body_html), st.booleans())
+@settings(max_examples=600)
+def test_canonical_protection_is_the_tokenizer_pass(html: str, proxied: bool) -> None:
+    cleaned = clean_html(html, "https://www.example.com/a")
+    if proxied:
+        cleaned = rewrite_images(cleaned, prefix_proxy("https://p.example/?\n"))
+    prepared = _prepared(cleaned)
+    fast = _protect_canonical(prepared)
+    assert fast is not None  # the fast path serves every cleaned body
+    assert fast == _protect_tokens(prepared)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "</pre>\n<pre>a\nb</pre>\n",  # a stray end tag leaves the depth at 0, as in the loop
+        '<pre><pre title="x\ny">\n</pre>\n</pre>\n<p class="a\nb">\n</p>',
+        '<p title="\n">x</p>',
+    ],
+)
+def test_canonical_protection_table(html: str) -> None:
+    assert _protect_canonical(html) == _protect_tokens(html)

@@ -7,7 +7,8 @@
     clean_title(raw) -> str
 
 Image URLs are left as the originals: the image proxy is applied at publish time
-(``newsdesk.imageproxy.rewrite``).
+(``newsdesk.imageproxy.rewrite``). ``canonical.py`` reads the cleaner's output (its image
+and media tags) without a parse, after checking that it is in the form nh3 writes.
 """
 
 from __future__ import annotations
