@@ -24,6 +24,7 @@ class FeedHealthRow(TypedDict):
     last_success: str | None
     last_attempt: str | None
     last_error: str | None
+    note: str | None  # the last parse's warnings, e.g. why the feed had no entries
     error_streak: int
     items: int
     paused: bool
@@ -76,6 +77,7 @@ def feed_health(config: Config, store: Any, *, now: datetime | None = None) -> l
                 "last_success": st.last_success.isoformat() if st and st.last_success else None,
                 "last_attempt": st.last_attempt.isoformat() if st and st.last_attempt else None,
                 "last_error": st.last_error if st else None,
+                "note": st.note if st else None,
                 "error_streak": st.error_streak if st else 0,
                 "items": st.items if st else 0,
                 "paused": paused_by is not None,
