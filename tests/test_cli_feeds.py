@@ -155,3 +155,15 @@ def test_a_paused_feed_is_still_exported(tmp_path: Path, server: LocalServer) ->
     cfg = _config(tmp_path, server)
     run_cli("feeds", "pause", "tech/lwn/headlines", "-c", str(cfg))
     assert server.url("/lwn") in run_cli("export-opml", "-c", str(cfg)).output
+
+
+def test_looking_before_the_first_run_creates_no_database(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    cfg = _config(tmp_path, server)
+    for command in (["feeds", "list"], ["status"], ["status", "--json"]):
+        result = run_cli(*command, "-c", str(cfg))
+        assert result.exit_code == 0, result.output
+    rows = json.loads(run_cli("status", "--json", "-c", str(cfg)).output)
+    assert [(r["items"], r["last_attempt"]) for r in rows] == [(0, None), (0, None)]
+    assert not list(tmp_path.glob("*.db*")), "a look must not create the store"

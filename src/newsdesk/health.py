@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from newsdesk.config import Config
+from newsdesk.models import FeedState
 
 __all__ = ["FeedHealthRow", "feed_health", "short_time"]
 
@@ -24,6 +26,7 @@ class FeedHealthRow(TypedDict):
     last_success: str | None
     last_attempt: str | None
     last_error: str | None
+    note: str | None  # the last parse's warnings, e.g. why the feed had no entries
     error_streak: int
     items: int
     paused: bool
@@ -31,12 +34,13 @@ class FeedHealthRow(TypedDict):
     next_poll: str | None
 
 
-def feed_health(config: Config, store: Any, *, now: datetime | None = None) -> list[FeedHealthRow]:
+def feed_health(
+    config: Config, states: Mapping[str, FeedState], *, now: datetime | None = None
+) -> list[FeedHealthRow]:
     """Every feed in the config (paused ones too), in config order, with its stored state."""
     from newsdesk.schedule import first_due
     from newsdesk.watch import policy_from_config, poll_state
 
-    states = store.feed_states()
     policy = replace(policy_from_config(config), jitter=0.0)
     when = now or datetime.now(UTC)
     in_config = set(config.paused)
@@ -76,6 +80,7 @@ def feed_health(config: Config, store: Any, *, now: datetime | None = None) -> l
                 "last_success": st.last_success.isoformat() if st and st.last_success else None,
                 "last_attempt": st.last_attempt.isoformat() if st and st.last_attempt else None,
                 "last_error": st.last_error if st else None,
+                "note": st.note if st else None,
                 "error_streak": st.error_streak if st else 0,
                 "items": st.items if st else 0,
                 "paused": paused_by is not None,

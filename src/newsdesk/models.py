@@ -14,7 +14,7 @@ Every model is a frozen dataclass: a stage returns a new value with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,39 @@ class FeedSource:
     timezone: str = "Asia/Shanghai"  # zone given to feed dates that carry none
 
 
+# sy:updatePeriod values (RSS 1.0 syndication module); a month/year taken as 30/365 days.
+_PERIODS = {
+    "hourly": timedelta(hours=1),
+    "daily": timedelta(days=1),
+    "weekly": timedelta(weeks=1),
+    "monthly": timedelta(days=30),
+    "yearly": timedelta(days=365),
+}
+
+
+@dataclass(frozen=True)
+class FeedHints:
+    """What a feed says about its own update rhythm (all optional)."""
+
+    ttl_minutes: int | None = None  # RSS <ttl>
+    update_period: str | None = None  # sy:updatePeriod: hourly, daily, weekly, monthly, yearly
+    update_frequency: int | None = None  # sy:updateFrequency: updates per period (default 1)
+    skip_hours: frozenset[int] = frozenset()  # RSS <skipHours>: hours 0-23, in UTC (GMT)
+    skip_days: frozenset[str] = frozenset()  # RSS <skipDays>: "Monday" … "Sunday"
+
+    def interval(self) -> timedelta | None:
+        """The interval the feed asks for (the longer, if it gives both), else None."""
+        found: list[timedelta] = []
+        if self.ttl_minutes is not None and self.ttl_minutes > 0:
+            found.append(timedelta(minutes=self.ttl_minutes))
+        period = _PERIODS.get((self.update_period or "").strip().lower())
+        if period is not None:
+            frequency = self.update_frequency if self.update_frequency else 1
+            if frequency > 0:
+                found.append(period / frequency)
+        return max(found) if found else None
+
+
 @dataclass(frozen=True)
 class FeedState:
     """What the store remembers about a feed between runs."""
@@ -46,6 +79,11 @@ class FeedState:
     error_streak: int = 0
     disabled: bool = False  # set on HTTP 410 until the user re-enables the feed
     items: int = 0
+    # What the feed said of its own rhythm when last parsed (<ttl>, sy:update*, skip*):
+    # `watch` and the queue's workers plan from the store, so both honour it.
+    hints: FeedHints | None = None
+    retry_after: float | None = None  # seconds, from the last failed fetch's Retry-After
+    note: str | None = None  # the last parse's warnings, e.g. why a feed had no entries
 
 
 @dataclass(frozen=True)

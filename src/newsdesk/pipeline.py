@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from newsdesk.config import USE_PROXY_SERVER, Config
 from newsdesk.errors import ParseError, PublishError, StoreError
-from newsdesk.models import Article, FeedSource, FetchResult
+from newsdesk.models import Article, FeedHints, FeedSource, FetchResult
 
 if TYPE_CHECKING:
     from newsdesk.process import KeyedEntry
@@ -74,7 +74,7 @@ class FeedOutcome:
     filtered: int = 0
     warnings: tuple[str, ...] = ()
     remapped: int = 0
-    hints: Any = None  # schedule.FeedHints from the parsed feed, for `watch`
+    hints: FeedHints | None = None  # from the parsed feed, for `watch`
     retry_after: float | None = None
 
     @property
@@ -266,7 +266,13 @@ async def _ingest(
         state = store.feed_state(source.key)
         if state is not None and state.disabled and result.status is None:
             return FeedOutcome(source, "disabled", error=result.error)
-        store.record_failure(source.key, status=result.status, error=result.error, now=when)
+        store.record_failure(
+            source.key,
+            status=result.status,
+            error=result.error,
+            now=when,
+            retry_after=result.retry_after,
+        )
         log.warning("feed fetch failed", extra={"feed": source.url, "error": result.error})
         return FeedOutcome(source, "failed", error=result.error, retry_after=result.retry_after)
     if result.not_modified:
@@ -335,6 +341,8 @@ async def _ingest(
         articles=kept,
         now=when,
         unchanged=len(keyed) - len(fresh),
+        hints=_hints(parsed),
+        note=_note(parsed),
     )
     _checkpoint("stored")
     return FeedOutcome(
@@ -438,9 +446,14 @@ def _reconcile(
     return out
 
 
-def _hints(parsed: Any) -> Any:
-    from newsdesk.schedule import FeedHints
+def _note(parsed: Any) -> str | None:
+    """What `newsdesk status` shows of a parse: its warnings; why, when it had no entries."""
+    if not parsed.entries and not parsed.warnings:
+        return "no entries"
+    return "; ".join(parsed.warnings) or None
 
+
+def _hints(parsed: Any) -> FeedHints:
     return FeedHints(
         ttl_minutes=parsed.ttl_minutes,
         update_period=parsed.update_period,

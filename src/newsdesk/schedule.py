@@ -32,6 +32,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from newsdesk.models import FeedHints
+
 __all__ = [
     "FeedHints",
     "Outcome",
@@ -46,14 +48,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# sy:updatePeriod values (RSS 1.0 syndication module); a month/year taken as 30/365 days.
-_PERIODS = {
-    "hourly": timedelta(hours=1),
-    "daily": timedelta(days=1),
-    "weekly": timedelta(weeks=1),
-    "monthly": timedelta(days=30),
-    "yearly": timedelta(days=365),
-}
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -81,29 +75,6 @@ class SchedulePolicy:
             raise ValueError("pause_after must be >= 0")
         if self.idle_sleep <= timedelta(0):
             raise ValueError("idle_sleep must be positive")
-
-
-@dataclass(frozen=True)
-class FeedHints:
-    """What a feed says about its own update rhythm (all optional)."""
-
-    ttl_minutes: int | None = None  # RSS <ttl>
-    update_period: str | None = None  # sy:updatePeriod: hourly, daily, weekly, monthly, yearly
-    update_frequency: int | None = None  # sy:updateFrequency: updates per period (default 1)
-    skip_hours: frozenset[int] = frozenset()  # RSS <skipHours>: hours 0-23, in UTC (GMT)
-    skip_days: frozenset[str] = frozenset()  # RSS <skipDays>: "Monday" … "Sunday"
-
-    def interval(self) -> timedelta | None:
-        """The interval the feed asks for (the longer, if it gives both), else None."""
-        found: list[timedelta] = []
-        if self.ttl_minutes is not None and self.ttl_minutes > 0:
-            found.append(timedelta(minutes=self.ttl_minutes))
-        period = _PERIODS.get((self.update_period or "").strip().lower())
-        if period is not None:
-            frequency = self.update_frequency if self.update_frequency else 1
-            if frequency > 0:
-                found.append(period / frequency)
-        return max(found) if found else None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from rich.console import Console
 
 from newsdesk import pipeline
 from newsdesk.config import Config
-from newsdesk.models import FeedState
+from newsdesk.models import FeedHints, FeedState
 from newsdesk.schedule import (
     Outcome,
     PollState,
@@ -56,10 +56,18 @@ def policy_from_config(config: Config) -> SchedulePolicy:
 
 def poll_state(key: str, state: FeedState | None, policy: SchedulePolicy) -> PollState:
     """A stored feed as the scheduler sees it: paused when disabled (HTTP 410) or after
-    ``pause_after`` failures in a row. ``newsdesk status`` shows the same."""
-    streak = state.error_streak if state else 0
-    paused = bool(state and (state.disabled or should_pause(streak, policy)))
-    return PollState(key, error_streak=streak, paused=paused)
+    ``pause_after`` failures in a row, with the rhythm the feed asked for (``<ttl>``,
+    ``skipHours``…) and the server's last Retry-After. ``newsdesk status`` shows the same."""
+    if state is None:
+        return PollState(key)
+    paused = state.disabled or should_pause(state.error_streak, policy)
+    return PollState(
+        key,
+        hints=state.hints or FeedHints(),
+        error_streak=state.error_streak,
+        retry_after=state.retry_after,
+        paused=paused,
+    )
 
 
 @dataclass(frozen=True)

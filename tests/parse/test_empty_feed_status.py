@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -31,3 +32,8 @@ def test_feed_without_entries_says_why(server: LocalServer, tmp_path: Path) -> N
     # The run table's note column (folded to the terminal's width) leads with the reason.
     table = "".join(result.output.split(log_line, 1)[1].split()).replace("│", "")
     assert "".join(REASON.split()) in table
+    # ...and `newsdesk status` says it after the run (the store keeps the parse's note).
+    status = CliRunner().invoke(main, ["status", "--json", "-c", str(config)])
+    assert status.exit_code == 0, status.output
+    (row,) = json.loads(status.output)
+    assert row["note"].startswith(REASON) and row["last_error"] is None

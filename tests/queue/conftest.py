@@ -127,23 +127,3 @@ def worker_id_of(database: str, pid: int) -> int | None:
 
 def post_files(folder: Path) -> list[Path]:
     return sorted((folder / "blog" / "source" / "_posts").glob("*.md"))
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """Without PostgreSQL, say loudly at the very end how many tests did not run, and why."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None:
-        return
-    skipped = [
-        report
-        for report in reporter.stats.get("skipped", [])
-        if "postgres" in getattr(report, "keywords", {})
-    ]
-    if skipped:
-        reporter.write_sep(
-            "!",
-            f"{len(skipped)} PostgreSQL tests (store, queue) were SKIPPED: NEWSDESK_TEST_PG_URL "
-            "is not set; `.ci/run` starts PostgreSQL (scripts/start-postgres.sh) and runs them",
-            yellow=True,
-            bold=True,
-        )

@@ -11,7 +11,7 @@ import pytest
 
 from newsdesk.config import Config, parse_config
 from newsdesk.errors import ConfigError
-from newsdesk.models import FeedSource, FeedState
+from newsdesk.models import FeedHints, FeedSource, FeedState
 from newsdesk.queue.app import cron_every
 from newsdesk.queue.defer import host_lane
 from newsdesk.watch import _scheduler, due_feeds, plan_polls, policy_from_config
@@ -116,3 +116,23 @@ def test_watch_starts_from_the_same_plan(tmp_path: Path) -> None:
     scheduler = _scheduler(config, Store(), policy, NOW)
     for planned in plan_polls(config, states, now=NOW, policy=policy):
         assert scheduler.due_at(planned.poll.key) == planned.due
+
+
+def test_due_feeds_honour_the_feeds_own_rhythm_and_retry_after(tmp_path: Path) -> None:
+    """What the last parse said (<ttl>, skipHours) and the server's Retry-After live in
+    the store, so workers, which hold no memory between ticks, plan as `watch` does."""
+    config = _config(tmp_path)  # watch.interval 10m
+    a, b, c = (s.key for s in config.sources)
+    half_hour_ago = NOW - timedelta(minutes=30)
+    states = {
+        a: FeedState(a, last_attempt=half_hour_ago, hints=FeedHints(ttl_minutes=60)),
+        b: FeedState(b, last_attempt=half_hour_ago, error_streak=1, retry_after=3600),
+        c: FeedState(
+            c, last_attempt=half_hour_ago, hints=FeedHints(skip_hours=frozenset({11, 12}))
+        ),
+    }
+    assert due_feeds(config, states, now=NOW) == []
+    later = NOW + timedelta(hours=1, minutes=1)  # ttl and Retry-After have passed; 13:01 UTC
+    assert due_feeds(config, states, now=later) == [a, b, c]
+    plain = {k: replace(s, hints=None, retry_after=None) for k, s in states.items()}
+    assert due_feeds(config, plain, now=NOW) == [a, b, c]  # without them, all were due

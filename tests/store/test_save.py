@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from newsdesk.errors import StoreError
-from newsdesk.models import Article
+from newsdesk.models import Article, FeedHints
 from newsdesk.store import SaveReport, Store
 from newsdesk.store import save as save_module
+from newsdesk.store.feeds import hints_from_json, hints_to_json
 from tests.store.conftest import FEED, NOW, make_article, save
 
 
@@ -197,3 +198,37 @@ def test_raw_hash_is_stored_and_refreshed_without_an_update(store: Store) -> Non
     report = save(store, [make_article("a1", title="Edited", raw_hash="raw-3")])
     assert report.updated == 1
     assert store.get_articles(FEED, ["a1"])["a1"].raw_hash == "raw-3"
+
+
+def test_schedule_hints_retry_after_and_note_are_kept_until_replaced(store: Store) -> None:
+    """`watch` and the queue's workers plan polls from these, so they must outlive a run."""
+    hints = FeedHints(
+        ttl_minutes=120, skip_hours=frozenset({1, 2}), skip_days=frozenset({"Sunday"})
+    )
+    store.save_feed(
+        FEED, etag=None, last_modified=None, status=200, articles=[], now=NOW,
+        hints=hints, note="no entries: the root is <opml>",
+    )  # fmt: skip
+    state = store.feed_state(FEED)
+    assert state is not None
+    assert (state.hints, state.note, state.retry_after) == (
+        hints,
+        "no entries: the root is <opml>",
+        None,
+    )
+    failed = store.record_failure(FEED, status=429, error="HTTP 429", now=NOW, retry_after=900)
+    assert (failed.retry_after, failed.hints) == (900, hints)  # the hints survive a failure
+    assert store.record_not_modified(FEED, now=NOW).retry_after is None
+    store.save_feed(FEED, etag=None, last_modified=None, status=200, articles=[], now=NOW)
+    assert store.feed_state(FEED) == dataclasses.replace(
+        state, hints=None, note=None, last_status=200, last_attempt=NOW, last_success=NOW
+    )
+
+
+def test_unreadable_stored_hints_read_as_none() -> None:
+    assert hints_from_json("not json") is None
+    assert hints_from_json('{"skip_hours": ["x"]}') is None
+    assert hints_from_json(None) is None
+    hints = FeedHints(update_period="daily", update_frequency=2)
+    assert hints_from_json(hints_to_json(hints)) == hints
+    assert hints_to_json(FeedHints()) is None

@@ -140,12 +140,20 @@ def feed_health_rows(ctx: click.Context, *, as_json: bool) -> tuple[Config, list
     from newsdesk.health import feed_health
 
     config = load(ctx)
-    with open_store(config) as store:
-        rows = feed_health(config, store)
+    if _no_store_yet(config):  # a status look creates no database: nothing has run yet
+        rows = feed_health(config, {})
+    else:
+        with open_store(config) as store:
+            rows = feed_health(config, store.feed_states())
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return None
     return config, list(rows)
+
+
+def _no_store_yet(config: Config) -> bool:
+    """The config's SQLite file does not exist (a server database always might)."""
+    return "://" not in config.database and not Path(config.database).exists()
 
 
 def parse_listen(value: str) -> tuple[str, int]:

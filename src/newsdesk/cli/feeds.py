@@ -185,7 +185,7 @@ def feeds_resume(ctx: click.Context, refs: tuple[str, ...]) -> None:
     config = load(ctx)
     wanted = [_find(config, ref) for ref in refs]
     with open_store(config) as store:
-        rows = {r["key"]: r for r in feed_health(config, store)}
+        rows = {r["key"]: r for r in feed_health(config, store.feed_states())}
         targets = wanted or [s for s in config.all_feeds if rows[s.key]["paused"]]
         if not targets:
             out.print("no feed is paused")

@@ -27,13 +27,13 @@ def status(ctx: click.Context, as_json: bool) -> None:
         return
     config, rows = found
     table = Table(title=f"{len(rows)} feeds", title_justify="left")
-    for col in ("feed", "last success", "last error", "streak", "items", "next poll"):
+    for col in ("feed", "last success", "last error / note", "streak", "items", "next poll"):
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(
             escape(f"{r['group']} › {r['source']} › {r['channel']}"),
             short_time(r["last_success"]) or "never",
-            escape(safe_text(r["last_error"] or "")),
+            escape(safe_text(r["last_error"] or r["note"] or "")),
             str(r["error_streak"]),
             str(r["items"]),
             f"paused ({r['paused_by']})" if r["paused"] else short_time(r["next_poll"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from newsdesk.errors import StoreError
-from newsdesk.models import FeedState
+from newsdesk.models import FeedHints, FeedState
 from newsdesk.store._sql import UTCDateTime, metadata
 
 feeds = sa.Table(
@@ -31,6 +32,9 @@ feeds = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False),
     sa.Column("items", sa.Integer, nullable=False),
     sa.Column("added_at", UTCDateTime, nullable=False),
+    sa.Column("hints", sa.Text),  # FeedHints as JSON (hints_to_json)
+    sa.Column("retry_after", sa.Float),
+    sa.Column("note", sa.Text),
 )
 
 # (key, url, group, source, channel), as the config describes a feed.
@@ -47,7 +51,11 @@ _STATE_COLUMNS = (
     feeds.c.error_streak,
     feeds.c.disabled,
     feeds.c["items"],  # not .items: that is ColumnCollection.items()
+    feeds.c.hints,
+    feeds.c.retry_after,
+    feeds.c.note,
 )
+_NOTE_CHARS = 500  # a note is for a status line, not a log
 
 
 def _state(row: Row[*tuple[Any, ...]]) -> FeedState:
@@ -62,7 +70,42 @@ def _state(row: Row[*tuple[Any, ...]]) -> FeedState:
         error_streak=row.error_streak,
         disabled=bool(row.disabled),
         items=row._mapping["items"],
+        hints=hints_from_json(row.hints),
+        retry_after=row.retry_after,
+        note=row.note,
     )
+
+
+def hints_to_json(hints: FeedHints | None) -> str | None:
+    if hints is None or hints == FeedHints():
+        return None
+    return json.dumps(
+        {
+            "ttl": hints.ttl_minutes,
+            "period": hints.update_period,
+            "frequency": hints.update_frequency,
+            "skip_hours": sorted(hints.skip_hours),
+            "skip_days": sorted(hints.skip_days),
+        },
+        ensure_ascii=False,
+    )
+
+
+def hints_from_json(text: str | None) -> FeedHints | None:
+    """The stored hints; None when there are none or the text is not ours (never raises)."""
+    if not text:
+        return None
+    try:
+        raw = json.loads(text)
+        return FeedHints(
+            ttl_minutes=raw.get("ttl"),
+            update_period=raw.get("period"),
+            update_frequency=raw.get("frequency"),
+            skip_hours=frozenset(int(h) for h in raw.get("skip_hours") or ()),
+            skip_days=frozenset(str(d) for d in raw.get("skip_days") or ()),
+        )
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 def get_state(conn: Connection, key: str) -> FeedState | None:
@@ -158,13 +201,20 @@ def _update(conn: Connection, key: str, **values: Any) -> FeedState:
 
 
 def record_failure(
-    conn: Connection, key: str, *, status: int | None, error: str, now: datetime
+    conn: Connection,
+    key: str,
+    *,
+    status: int | None,
+    error: str,
+    now: datetime,
+    retry_after: float | None = None,
 ) -> FeedState:
     values: dict[str, Any] = {
         "last_attempt": now,
         "last_status": status,
         "last_error": error,
         "error_streak": feeds.c.error_streak + 1,
+        "retry_after": retry_after,
     }
     if status == 410:
         # 410 Gone: the publisher removed the feed; stop asking until a human resumes it.
@@ -183,6 +233,7 @@ def record_not_modified(
         last_status=304,
         last_error=None,
         error_streak=0,
+        retry_after=None,
         **(validators or {}),
     )
 
@@ -200,6 +251,9 @@ _RECORD_SUCCESS = (
             "last_success": sa.bindparam("b_now"),
             "last_error": None,
             "error_streak": 0,
+            "retry_after": None,
+            "hints": sa.bindparam("b_hints"),
+            "note": sa.bindparam("b_note"),
         }
     )
 )
@@ -214,6 +268,8 @@ def record_success(
     status: int,
     items: int,
     now: datetime,
+    hints: FeedHints | None = None,
+    note: str | None = None,
 ) -> None:
     """One statement (it runs for every fetched feed); StoreError for an unknown feed."""
     result = conn.execute(
@@ -225,6 +281,8 @@ def record_success(
             "b_last_status": status,
             "b_items": items,
             "b_now": now,
+            "b_hints": hints_to_json(hints),
+            "b_note": note[:_NOTE_CHARS] if note else None,
         },
     )
     if result.rowcount == 0:

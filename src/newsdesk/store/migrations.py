@@ -135,10 +135,19 @@ _V2_PUBLISH_STATE = _sql(
 # articles stored before: those are cleaned once more, then remembered).
 _RAW_HASH = _sql("ALTER TABLE articles ADD COLUMN raw_hash TEXT")
 
+# What the last parse said of the feed's rhythm (JSON), the last Retry-After, and the last
+# parse's warnings: `watch` and the queue's workers both plan polls from the store.
+_FEED_SCHEDULE = _sql(
+    "ALTER TABLE feeds ADD COLUMN hints TEXT",
+    "ALTER TABLE feeds ADD COLUMN retry_after FLOAT",
+    "ALTER TABLE feeds ADD COLUMN note TEXT",
+)
+
 MIGRATIONS: list[Migration] = [
     Migration("feeds, articles, tombstones", _V1_CORE_TABLES),
     Migration("publish_state; per-channel retention index", _V2_PUBLISH_STATE),
     Migration("articles.raw_hash: unchanged items are not cleaned again", _RAW_HASH),
+    Migration("feed schedule hints, Retry-After and parse notes", _FEED_SCHEDULE),
 ]
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
 from newsdesk.errors import StoreError
-from newsdesk.models import Article, FeedSource, FeedState
+from newsdesk.models import Article, FeedHints, FeedSource, FeedState
 from newsdesk.store import articles, feeds, lock, migrations, publish_state, tombstones
 from newsdesk.store._sql import to_utc, translate_errors
 from newsdesk.store.save import SaveReport, save_articles
@@ -149,12 +149,21 @@ class Store:
         return added
 
     def record_failure(
-        self, key: str, *, status: int | None, error: str, now: datetime
+        self,
+        key: str,
+        *,
+        status: int | None,
+        error: str,
+        now: datetime,
+        retry_after: float | None = None,
     ) -> FeedState:
-        """A failed fetch: error_streak + 1; HTTP 410 also disables the feed."""
+        """A failed fetch: error_streak + 1; HTTP 410 also disables the feed. The server's
+        ``retry_after`` (seconds) is kept for the next poll's planning."""
         when = to_utc(now, "now")
         with self._write(f"record a failure of feed {key}") as conn:
-            return feeds.record_failure(conn, key, status=status, error=error, now=when)
+            return feeds.record_failure(
+                conn, key, status=status, error=error, now=when, retry_after=retry_after
+            )
 
     def record_not_modified(
         self, key: str, *, now: datetime, etag: str | None = None, last_modified: str | None = None
@@ -183,6 +192,8 @@ class Store:
         articles: Sequence[Article],
         now: datetime,
         unchanged: int = 0,
+        hints: FeedHints | None = None,
+        note: str | None = None,
     ) -> SaveReport:
         """Store a fetched feed's articles and its new validators in ONE transaction.
 
@@ -191,6 +202,8 @@ class Store:
         never leave validators that would make the next run skip unsaved items.
         ``unchanged``: items of the feed the caller left out because it knows they are
         stored unchanged (counted in the report, and no guid migration is looked for).
+        ``hints`` (the feed's own rhythm) and ``note`` (the parse's warnings) replace the
+        stored ones.
         """
         when = to_utc(now, "now")
         for item in articles:
@@ -205,6 +218,8 @@ class Store:
                 status=status,
                 items=len(articles) + unchanged,
                 now=when,
+                hints=hints,
+                note=note,
             )
             report = save_articles(conn, key, articles, when, unchanged=unchanged)
         return report
