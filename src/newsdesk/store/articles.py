@@ -37,6 +37,8 @@ articles = sa.Table(
     sa.Column("extra", sa.Text, nullable=False),
     sa.Column("first_seen", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # Set by triggers to the store's next change number on every change (changes.py).
+    sa.Column("seq", sa.BigInteger, nullable=False, server_default="0"),
 )
 
 _KEY = (articles.c.feed_key, articles.c.article_id)
@@ -316,6 +318,53 @@ def iter_pages(
             return
         last = rows[-1]
         after = (_aware(last.published), last.feed_key, last.article_id)
+
+
+def iter_changed(
+    connect: Connect,
+    *,
+    since: int,
+    upto: int,
+    where: Sequence[sa.ColumnElement[bool]] = (),
+    from_: sa.FromClause = articles,
+    with_html: bool = True,
+    batch: int = 500,
+) -> Iterator[Article]:
+    """Stream the articles changed in (since, upto], in the order they changed.
+
+    Keyset pagination on ``seq`` (unique above 0, indexed), one short query per page.
+    """
+    if batch < 1:
+        raise ValueError(f"batch must be at least 1, got {batch}")
+    columns = (*_listing(_FULL if with_html else _LIGHT), articles.c.seq)
+    while since < upto:
+        query = (
+            sa.select(*columns)
+            .select_from(from_)
+            .where(articles.c.seq > since, articles.c.seq <= upto, *where)
+            .order_by(articles.c.seq)
+            .limit(batch)
+        )
+        with connect() as conn:
+            rows = conn.execute(query).all()
+        for row in rows:
+            yield from_row(row[:-1])
+        if len(rows) < batch:
+            return
+        since = rows[-1][-1]
+
+
+def bodies(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The html of each stored article among ``keys`` (feed_key, article_id)."""
+    found: dict[tuple[str, str], str] = {}
+    for part in chunks(keys, 250):
+        rows = conn.execute(
+            sa.select(articles.c.feed_key, articles.c.article_id, articles.c.html).where(
+                sa.tuple_(articles.c.feed_key, articles.c.article_id).in_(part)
+            )
+        )
+        found.update(((row[0], row[1]), row[2]) for row in rows)
+    return found
 
 
 def prune_candidates(

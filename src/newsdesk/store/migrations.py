@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from newsdesk.errors import StoreError
+from newsdesk.store import changes
 from newsdesk.store._sql import UTCDateTime, metadata, translate_errors
 
 schema_version = sa.Table(
@@ -134,6 +135,7 @@ _V2_PUBLISH_STATE = _sql(
 MIGRATIONS: list[Migration] = [
     Migration("feeds, articles, tombstones", _V1_CORE_TABLES),
     Migration("publish_state; per-channel retention index", _V2_PUBLISH_STATE),
+    Migration("article change sequence, removal log, publish cursors", changes.add_change_feed),
 ]
 
 CURRENT_VERSION = len(MIGRATIONS)
