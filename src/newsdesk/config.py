@@ -80,6 +80,9 @@ class SiteSettings:
     # Update the index at most this often (seconds); 0 = every build. Updates are
     # incremental (new articles only), so this is rarely worth setting.
     search_interval: float = 0.0
+    # What makes builds incremental; None: beside out_dir (never inside: out_dir is
+    # what gets uploaded).
+    state_file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -311,10 +314,12 @@ def _site_settings(v: _Validator, raw: Any, parent: Mapping, base_dir: Path) -> 
             "listen",
             "search",
             "search_interval",
+            "state_file",
         },
         "site",
     )
     theme = v.optional_string(raw, "theme_dir")
+    state_file = v.optional_string(raw, "state_file")
     base_path = v.string(raw, "base_path", "/")
     if not base_path.endswith("/"):
         base_path += "/"
@@ -328,6 +333,7 @@ def _site_settings(v: _Validator, raw: Any, parent: Mapping, base_dir: Path) -> 
         listen=v.string(raw, "listen", "127.0.0.1:8080"),
         search=v.boolean(raw, "search", True),
         search_interval=v.duration(raw, "search_interval", 0.0, allow_zero=True),
+        state_file=_resolve(base_dir, state_file) if state_file else None,
     )
 
 

@@ -1,6 +1,6 @@
 // The search page's own code (static/search.js, copied to a .mjs by the test) run by Node:
 //   node search_node.mjs MODULE tokens      < JSON list of strings
-//   node search_node.mjs MODULE search URL  < JSON list of queries
+//   node search_node.mjs MODULE search URL  < JSON list of queries (every match, best first)
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
@@ -18,7 +18,7 @@ if (mode === "tokens") {
   const index = new search.Index(url);
   const out = [];
   for (const query of input) {
-    const hits = await index.search(query);
+    const { hits } = await index.search(query, Infinity); // every match, best first
     const results = await Promise.all(hits.map((hit) => index.result(hit)));
     out.push(results.filter(Boolean).map((r) => r[0]));
   }

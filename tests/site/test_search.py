@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdesk.models import Article
-from newsdesk.publish.site import output
 from newsdesk.publish.site.search import index as search_index
 from newsdesk.publish.site.search.tokens import shard_key, shard_of, tokens
+from newsdesk.publish.site.state import SiteState
 
 from .conftest import SiteBuilder
 from .samples import new_article, sample_articles
@@ -90,17 +90,17 @@ def _manifest(site: SiteBuilder) -> dict:
 # Tokens
 
 
-def test_chinese_is_indexed_as_pairs_and_last_characters() -> None:
-    assert tokens("国产芯片") == {"国产", "产芯", "芯片", "片"}
+def test_chinese_is_indexed_as_pairs_and_single_characters() -> None:
+    assert tokens("国产芯片") == {"国产", "产芯", "芯片", "国", "产", "芯", "片"}
     assert tokens("芯") == {"芯"}
     # NFKC folds full-width letters; words are lowercased; single letters are dropped.
-    assert tokens("ＡＩ芯片 iPhone 15 a") == {"ai", "芯片", "片", "iphone", "15"}
+    assert tokens("ＡＩ芯片 iPhone 15 a") == {"ai", "芯片", "芯", "片", "iphone", "15"}
     assert tokens("Ünïcode Привет") == {"ünïcode", "привет"}
     assert tokens("x" * 80) == {"x" * 32}
 
 
 def test_tokens_of_one_key_share_a_shard() -> None:
-    assert shard_key("芯片") == "芯" and shard_key("iphone") == "ip"
+    assert shard_key("芯片") == "芯片" and shard_key("iphone") == "ip"
     assert shard_of("芯", 1) == 0
     assert {shard_of(k, 256) for k in "的一是了我不人在他有这个上们来到时大地为"} != {0}
 
@@ -258,10 +258,11 @@ def test_a_crash_before_the_state_is_saved_is_repaired(
 ) -> None:
     site.build(search=True)
 
-    def crash(self: output.Output, key: str, state: dict) -> None:
+    def crash(self: SiteState) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(output.Output, "save_state", crash)
+    # The new segment and index.json are written; the state saying so is not.
+    monkeypatch.setattr(SiteState, "commit", crash)
     with pytest.raises(OSError):
         site.build([*sample_articles(), new_article()], search=True)
     monkeypatch.undo()
@@ -320,31 +321,35 @@ def test_cold_build_of_many_articles_writes_full_segments(
     site: SiteBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search_index, "SEGMENT_DOCS", 3)
-    site.build(search=True)  # 8 articles
+    site.build(search=True)  # 8 articles, newest first: 3 + 3 + 2
     sizes = [s["docs"] for s in _manifest(site)["segments"]]
-    assert sorted(sizes) == [2, 3, 3]
-    shards = {s["id"]: s["shards"] for s in _manifest(site)["segments"]}
-    for seg, count in shards.items():
-        files = {p.name for p in (site.out / "search-index" / seg).iterdir()}
-        assert files <= {f"t{k}.json" for k in range(count)} | {"m0.json"}
+    assert sizes == [3, 3, 2]
+    for seg in _manifest(site)["segments"]:
+        files = {p.name for p in (site.out / "search-index" / seg["id"]).iterdir()}
+        shards = {f"d{k}.json" for k in range(seg["shards"])}
+        assert files <= shards | {"r0.json", "b"} and files & shards
 
 
-def test_progress_reports_article_pages_and_indexing(site: SiteBuilder) -> None:
+def test_progress_reports_article_pages_lists_and_indexing(site: SiteBuilder) -> None:
     from newsdesk.publish.site import build_site
 
     from .samples import metadata_only, sample_feeds, sample_options
 
-    seen: list[tuple[str, int, int]] = []
-    light, bodies = metadata_only(sample_articles())
-    build_site(
-        site.out,
-        articles=light,
-        load_html=lambda a: bodies[a.article_id],
-        feeds=sample_feeds(),
-        options=sample_options(search=True),
-        progress=lambda *event: seen.append(event),
-    )
-    stages = {stage for stage, _, _ in seen}
-    assert stages == {"articles", "search"}
-    assert ("search", 8, 8) in seen and ("articles", 8, 8) in seen
-    assert seen[0] == ("articles", 0, 8)
+    def build(articles: list[Article]) -> list[tuple[str, int, int]]:
+        seen: list[tuple[str, int, int]] = []
+        light, bodies = metadata_only(articles)
+        build_site(
+            site.out,
+            articles=light,
+            load_html=lambda a: bodies[a.article_id],
+            feeds=sample_feeds(),
+            options=sample_options(search=True),
+            progress=lambda *event: seen.append(event),
+        )
+        return seen
+
+    cold = build(sample_articles())
+    assert {stage for stage, _, _ in cold} == {"articles", "lists"}
+    assert ("articles", 8, 8) in cold and ("lists", 8, 8) in cold
+    one = build([*sample_articles(), new_article()])
+    assert ("search", 1, 1) in one and ("articles", 2, 2) in one

@@ -44,8 +44,10 @@ Articles
     batch=500) -> Iterator[Article]`` streams in pages (html is "" without with_html).
     ``Store.get_article(feed_key, article_id) -> Article | None``;
     ``Store.load_html(article: Article) -> str`` (the body of a light listing's article,
-    "" once pruned); ``Store.load_bodies(keys) -> {(feed_key, article_id): html}`` (one
-    query per 250 keys); ``Store.count_articles(*, feed_key=None) -> int``.
+    "" once pruned); ``Store.load_articles(keys, *, with_html=True) -> {(feed_key,
+    article_id): Article}`` (one query per 250 keys); ``Store.count_articles(*,
+    feed_key=None) -> int``. ``iter_articles(after=(published, feed_key, article_id))``
+    resumes a pass.
 
 Change feed (``changes.py``)
     Every insert or update of an article takes the next number of one store-wide counter

@@ -274,6 +274,12 @@ def html_of(conn: Connection, feed_key: str, article_id: str) -> str | None:
     ).scalar_one_or_none()
 
 
+def names(conn: Connection) -> list[tuple[str, str, str]]:
+    # Served from ix_articles_channel alone (it starts with the three names).
+    query = sa.select(articles.c.group_name, articles.c.source_name, articles.c.channel_name)
+    return [(r[0], r[1], r[2]) for r in conn.execute(query.distinct())]
+
+
 def count(conn: Connection, feed_key: str | None = None) -> int:
     query = sa.select(sa.func.count()).select_from(articles)
     if feed_key is not None:
@@ -289,8 +295,10 @@ def iter_pages(
     with_html: bool = True,
     newest_first: bool = True,
     batch: int = 500,
+    after: tuple[datetime, str, str] | None = None,
 ) -> Iterator[Article]:
-    """Stream articles a page at a time with keyset pagination.
+    """Stream articles a page at a time with keyset pagination (from ``after``, a
+    (published, feed_key, article_id) position, when given).
 
     Each page is its own short query on a fresh connection, so a slow consumer holds no
     transaction open (a long SQLite read would stall WAL checkpoints) and memory stays at
@@ -300,7 +308,8 @@ def iter_pages(
         raise ValueError(f"batch must be at least 1, got {batch}")
     columns = _listing(_FULL if with_html else _LIGHT)
     order = (articles.c.published, articles.c.feed_key, articles.c.article_id)
-    after: tuple[datetime, str, str] | None = None
+    if after is not None:
+        after = (to_utc(after[0]), after[1], after[2])
     while True:
         query = sa.select(*columns).select_from(from_).where(*where)
         if after is not None:
@@ -354,16 +363,15 @@ def iter_changed(
         since = rows[-1][-1]
 
 
-def bodies(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """The html of each stored article among ``keys`` (feed_key, article_id)."""
-    found: dict[tuple[str, str], str] = {}
+def get_many(
+    conn: Connection, keys: Sequence[tuple[str, str]], *, with_html: bool = True
+) -> dict[tuple[str, str], Article]:
+    """The stored articles among ``keys`` (feed_key, article_id), by key."""
+    found: dict[tuple[str, str], Article] = {}
+    columns = _listing(_FULL if with_html else _LIGHT)
     for part in chunks(keys, 250):
-        rows = conn.execute(
-            sa.select(articles.c.feed_key, articles.c.article_id, articles.c.html).where(
-                sa.tuple_(articles.c.feed_key, articles.c.article_id).in_(part)
-            )
-        )
-        found.update(((row[0], row[1]), row[2]) for row in rows)
+        rows = conn.execute(sa.select(*columns).where(sa.tuple_(*_KEY).in_(part)))
+        found.update(((row[0], row[1]), from_row(row)) for row in rows)
     return found
 
 

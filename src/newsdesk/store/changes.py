@@ -163,7 +163,7 @@ def iter_removed(
 
 def publish_cursor(conn: Connection, target: str) -> int | None:
     """Up to which change ``target`` has written everything; None: read every article."""
-    value = conn.execute(
+    value: int | None = conn.execute(
         sa.select(publish_cursors.c.seq).where(publish_cursors.c.target == target)
     ).scalar_one_or_none()
     return None if value is None else int(value)

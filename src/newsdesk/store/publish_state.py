@@ -142,9 +142,10 @@ def names_of(
                 publish_state.c.target.in_(list(targets)),
             )
         )
-        for target, fk, aid, name in rows:
-            if (fk, aid) not in best or best[(fk, aid)][0] < rank[target]:
-                best[(fk, aid)] = (rank[target], name)
+        for row in rows:  # indexed, not unpacked: mypy types unpacked Row items as object
+            key, order = (str(row[1]), str(row[2])), rank[str(row[0])]
+            if key not in best or best[key][0] < order:
+                best[key] = (order, str(row[3]))
     return {key: name for key, (_, name) in best.items()}
 
 
@@ -158,6 +159,6 @@ def owners_of(
                 publish_state.c.filename, publish_state.c.feed_key, publish_state.c.article_id
             ).where(publish_state.c.filename.in_(part), publish_state.c.target.in_(list(targets)))
         )
-        for name, fk, aid in rows:
-            found[name] = (fk, aid)
+        for row in rows:
+            found[str(row[0])] = (str(row[1]), str(row[2]))
     return found

@@ -208,8 +208,13 @@ class Store:
         with_html: bool = True,
         newest_first: bool = True,
         batch: int = 500,
+        after: tuple[datetime, str, str] | None = None,
     ) -> Iterator[Article]:
-        """Stream stored articles, ``batch`` rows per query; html is "" when not with_html."""
+        """Stream stored articles, ``batch`` rows per query; html is "" when not with_html.
+
+        ``after``: start past this (published, feed_key, article_id) position, as a
+        reader resuming an interrupted pass does.
+        """
         where = [articles.articles.c.feed_key == feed_key] if feed_key is not None else []
         return self._stream(
             "read articles",
@@ -217,6 +222,7 @@ class Store:
             with_html=with_html,
             newest_first=newest_first,
             batch=batch,
+            after=after,
         )
 
     def get_article(self, feed_key: str, article_id: str) -> Article | None:
@@ -234,14 +240,22 @@ class Store:
         with self._read(f"read the html of article {key}") as conn:
             return articles.html_of(conn, article.feed_key, article.article_id) or ""
 
+    def names(self) -> list[tuple[str, str, str]]:
+        """Every distinct (group, source, channel) of the stored articles."""
+        with self._read("list article categories") as conn:
+            return articles.names(conn)
+
     def count_articles(self, *, feed_key: str | None = None) -> int:
         with self._read("count articles") as conn:
             return articles.count(conn, feed_key)
 
-    def load_bodies(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """{(feed_key, article_id): html} of the stored articles among ``keys`` (batched)."""
-        with self._read("read article bodies") as conn:
-            return articles.bodies(conn, list(dict.fromkeys(keys)))
+    def load_articles(
+        self, keys: Sequence[tuple[str, str]], *, with_html: bool = True
+    ) -> dict[tuple[str, str], Article]:
+        """{(feed_key, article_id): Article} of the stored articles among ``keys``
+        (one query per 250 keys)."""
+        with self._read("read articles") as conn:
+            return articles.get_many(conn, list(dict.fromkeys(keys)), with_html=with_html)
 
     def _stream(self, action: str, **options: Any) -> Iterator[Article]:
         with translate_errors(f"cannot {action} in {self.display}"):
