@@ -151,6 +151,14 @@ def test_search_finds_titles_bodies_and_single_characters(
 
 
 @needs_node
+def test_code_blocks_are_searchable(site: SiteBuilder, served: str, tmp_path: Path) -> None:
+    site.build(search=True)
+    python = sample_articles()[5]  # "<pre><code>def f():\n    return 42</code></pre>"
+    (results,) = search(tmp_path, served, "return 42")
+    assert _found(results, python)
+
+
+@needs_node
 def test_odd_queries_find_nothing_without_failing(
     site: SiteBuilder, served: str, tmp_path: Path
 ) -> None:
