@@ -151,3 +151,13 @@ def test_new_excerpt_length_refreshes_cached_excerpts(site: SiteBuilder) -> None
     site.build(per_page=4, excerpt_chars=5)
     home = (site.out / "index.html").read_text()
     assert "据报道，国…" in home
+
+
+def test_a_deleted_output_folder_is_built_again(site: SiteBuilder) -> None:
+    import shutil
+
+    first = site.build()
+    shutil.rmtree(site.out)
+    again = site.build()
+    assert again.pages_written == first.pages_written
+    assert (site.out / "index.html").is_file()

@@ -165,7 +165,14 @@ class _Build:
         resume = cold is not None and cold.get("base") == base and not o.force
         search_seconds, searched = 0.0, False
         out: Output | None = None
-        if not (resume or o.force or st.get("base") != base or st.get("position", -1) == -1):
+        # out_dir deleted or emptied behind the state's back: what the state says is on
+        # disk is not, so everything is built again.
+        lost = not (self.out_dir / "index.html").is_file()
+        if lost and not resume:  # (a cold build in progress has not written it yet)
+            st.forget_all_pages()
+        if not (
+            resume or o.force or lost or st.get("base") != base or st.get("position", -1) == -1
+        ):
             out = self._incremental(base)  # None: the groups in the navigation changed
         if out is None:
             out = cold_build(self, base, resume=resume)

@@ -363,6 +363,9 @@ class SiteState:
     def forget_pages(self, paths: Sequence[str]) -> None:
         self.db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in paths])
 
+    def forget_all_pages(self) -> None:
+        self.db.execute("DELETE FROM pages")
+
     def pages_under(self, folder: str) -> list[str]:
         """Recorded pages in ``folder`` and below (a prefix range on the primary key)."""
         rows = self.db.execute(
