@@ -139,10 +139,14 @@ class _RichProgress:
 
 
 class _BuildProgress:
-    """Site build progress bars on stderr (article pages, then search); silent off a TTY."""
+    """Site build progress bars on stderr (article pages, lists, search); silent off a TTY."""
 
     def __init__(self) -> None:
-        self._labels = {"articles": "article pages", "search": "search index"}
+        self._labels = {
+            "articles": "article pages",
+            "lists": "list pages",
+            "search": "search index",
+        }
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -618,7 +622,10 @@ def watch(ctx: click.Context, once: bool) -> None:
 def build(ctx: click.Context, full: bool, search: bool | None) -> None:
     """Build the standalone static site into `site.out_dir` (default ./public).
 
-    Incremental: only pages whose content changed are rewritten.
+    Incremental: only what changed in the store since the last build is read, and only
+    the pages it reaches are rendered. A first build (or --full, or new settings)
+    renders everything with a progress bar; if it is interrupted, the next build
+    continues where it stopped.
     """
     from newsdesk.sitebuild import build_from_store
 

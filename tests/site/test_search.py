@@ -177,6 +177,43 @@ def test_title_matches_rank_first(site: SiteBuilder, served: str, tmp_path: Path
     assert _found(results, in_body)
 
 
+def _twins(n: int, body: str, hours: int = 1) -> list[Article]:
+    """Articles alike in everything a search scores, ``hours`` apart, oldest last."""
+    base = new_article()
+    return [
+        replace(
+            base,
+            article_id=f"{base.article_id}-{i}",
+            title=f"第{i}号快讯",
+            html=body,
+            published=base.published - timedelta(hours=hours * i),
+            content_hash=f"t{i}",
+        )
+        for i in range(n)
+    ]
+
+
+@needs_node
+def test_equal_scores_go_to_the_newer_article(
+    site: SiteBuilder, served: str, tmp_path: Path
+) -> None:
+    twins = _twins(3, "<p>固态电池的量产时间表公布。</p>")
+    site.build([*sample_articles(), twins[2], twins[0], twins[1]], search=True)
+    (results,) = search(tmp_path, served, "固态电池")
+    assert [next(i for i, t in enumerate(twins) if _found([r], t)) for r in results] == [0, 1, 2]
+
+
+@needs_node
+def test_more_occurrences_rank_higher_than_newer(
+    site: SiteBuilder, served: str, tmp_path: Path
+) -> None:
+    newer, older = _twins(2, "<p>固态电池。</p>" + "<p>其他消息。</p>" * 3)
+    older = replace(older, html="<p>固态电池。</p>" * 3 + "<p>其他消息。</p>", content_hash="x")
+    site.build([*sample_articles(), newer, older], search=True)
+    (results,) = search(tmp_path, served, "固态电池")
+    assert _found(results[:1], older) and _found(results[1:], newer)
+
+
 @needs_node
 def test_one_new_article_adds_one_small_segment(
     site: SiteBuilder, served: str, tmp_path: Path
