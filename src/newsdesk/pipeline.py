@@ -468,7 +468,11 @@ def _fingerprint(config: Config, target: str) -> str:
         config.image_proxy,
         repr(config.raw_proxy_server),
     ]
-    parts += [f"{s.key}={s.image_proxy}" for s in config.sources]
+    # Only feeds with their own image proxy: adding an ordinary feed re-renders no post.
+    default = config.image_proxy or (USE_PROXY_SERVER if config.proxy_server else "")
+    parts += [
+        f"{s.key}={s.image_proxy}" for s in config.sources if s.image_proxy != (default or None)
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
