@@ -118,6 +118,19 @@ _TEXT = st.text(
 )
 
 
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_skipping_nfkc_for_stable_text_changes_no_token(text: str) -> None:
+    import re
+
+    from newsdesk.publish.site.search import tokens as tokens_module
+
+    fast = tokens(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tokens_module, "_STABLE", re.compile("(?!)"))  # always normalize
+        assert tokens(text) == fast
+
+
 @needs_node
 @settings(max_examples=1, deadline=None)
 @given(st.lists(_TEXT, min_size=300, max_size=300))
@@ -156,6 +169,21 @@ def test_code_blocks_are_searchable(site: SiteBuilder, served: str, tmp_path: Pa
     python = sample_articles()[5]  # "<pre><code>def f():\n    return 42</code></pre>"
     (results,) = search(tmp_path, served, "return 42")
     assert _found(results, python)
+
+
+@needs_node
+def test_a_worker_process_indexes_a_big_cold_build(
+    site: SiteBuilder, served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.publish.site.search import worker
+
+    monkeypatch.setattr(worker, "WORKER_MIN_DOCS", 0)  # "big": index in a second process
+    monkeypatch.setattr(search_index, "SEGMENT_DOCS", 3)
+    assert site.build(search=True).search_indexed
+    assert [s["docs"] for s in _manifest(site)["segments"]] == [3, 3, 2]
+    chip = sample_articles()[0]
+    (results,) = search(tmp_path, served, "芯片")
+    assert _found(results[:1], chip)
 
 
 @needs_node
@@ -372,7 +400,7 @@ def test_cold_build_of_many_articles_writes_full_segments(
     for seg in _manifest(site)["segments"]:
         files = {p.name for p in (site.out / "search-index" / seg["id"]).iterdir()}
         shards = {f"d{k}.json" for k in range(seg["shards"])}
-        assert files <= shards | {"r0.json", "b"} and files & shards
+        assert files <= shards | {"r0.json", "b", "x"} and files & shards
 
 
 def test_progress_reports_article_pages_lists_and_indexing(site: SiteBuilder) -> None:

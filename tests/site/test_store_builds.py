@@ -159,11 +159,13 @@ _KILLER = """
 import os, signal, sys
 from pathlib import Path
 from newsdesk.publish.site import StoreSource, build_site, cold
+from newsdesk.publish.site.search import worker
 from newsdesk.store import open_store
 sys.path.insert(0, {tests!r})
 from tests.site.samples import sample_feeds, sample_options
 
 cold._CHECKPOINT_ARTICLES = 2
+worker.WORKER_MIN_DOCS = 0  # a search worker process is running when the build is killed
 calls = 0
 original = cold._checkpoint
 

@@ -369,9 +369,11 @@ def get_many(
     """The stored articles among ``keys`` (feed_key, article_id), by key."""
     found: dict[tuple[str, str], Article] = {}
     columns = _listing(_FULL if with_html else _LIGHT)
-    for part in chunks(keys, 250):
-        rows = conn.execute(sa.select(*columns).where(sa.tuple_(*_KEY).in_(part)))
-        found.update(((row[0], row[1]), from_row(row)) for row in rows)
+    for feed_key, ids in _sql.by_feed(keys, 250):
+        query = sa.select(*columns).where(
+            articles.c.feed_key == feed_key, articles.c.article_id.in_(ids)
+        )
+        found.update(((row[0], row[1]), from_row(row)) for row in conn.execute(query))
     return found
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from newsdesk.store import changes
-from newsdesk.store._sql import UTCDateTime, chunks, metadata, upsert
+from newsdesk.store._sql import UTCDateTime, by_feed, chunks, metadata, upsert
 from newsdesk.store.articles import articles
 
 publish_state = sa.Table(
@@ -96,14 +96,14 @@ def files_of(
 ) -> dict[tuple[str, str], dict[str, str]]:
     """For each (feed_key, article_id): {target: filename} of every target that wrote it."""
     found: dict[tuple[str, str], dict[str, str]] = {}
-    for part in chunks(keys):
+    for feed_key, ids in by_feed(keys):
         rows = conn.execute(
             sa.select(
                 publish_state.c.feed_key,
                 publish_state.c.article_id,
                 publish_state.c.target,
                 publish_state.c.filename,
-            ).where(sa.tuple_(publish_state.c.feed_key, publish_state.c.article_id).in_(part))
+            ).where(publish_state.c.feed_key == feed_key, publish_state.c.article_id.in_(ids))
         )
         for row in rows:
             found.setdefault((row.feed_key, row.article_id), {})[row.target] = row.filename
@@ -130,7 +130,7 @@ def names_of(
 ) -> dict[tuple[str, str], str]:
     rank = {t: i for i, t in enumerate(targets)}
     best: dict[tuple[str, str], tuple[int, str]] = {}
-    for part in chunks(keys, 250):
+    for feed_key, ids in by_feed(keys, 250):
         rows = conn.execute(
             sa.select(
                 publish_state.c.target,
@@ -138,7 +138,8 @@ def names_of(
                 publish_state.c.article_id,
                 publish_state.c.filename,
             ).where(
-                sa.tuple_(publish_state.c.feed_key, publish_state.c.article_id).in_(part),
+                publish_state.c.feed_key == feed_key,
+                publish_state.c.article_id.in_(ids),
                 publish_state.c.target.in_(list(targets)),
             )
         )

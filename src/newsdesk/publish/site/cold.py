@@ -22,7 +22,7 @@ from newsdesk.models import Article
 from .catalog import Entry, Listing, page_count, page_span
 from .output import Output
 from .pages import Pages, entry_row
-from .search import Doc
+from .search import Doc, SearchIndex, worker
 
 if TYPE_CHECKING:
     from .build import _Build
@@ -154,36 +154,60 @@ class _Pending:
 
 
 def _articles(b: _Build, pages: Pages, cold: dict[str, Any]) -> None:
-    source, o = b.source, b.options
+    total, done = b.source.count(), cold["done"]
     index = b.search_index() if cold["search"] else None
     pending = _Pending(pages)
     _restore(b, pending, cold, index)
+    indexer = None
+    if index is not None:
+        indexer = index.cold_indexer(parallel=total - done >= worker.WORKER_MIN_DOCS)
+    try:
+        _stream(b, pages, cold, pending, index, indexer)
+    finally:
+        if indexer is not None:
+            indexer.close()
+
+
+def _stream(
+    b: _Build,
+    pages: Pages,
+    cold: dict[str, Any],
+    pending: _Pending,
+    index: SearchIndex | None,
+    indexer: worker.ColdIndexer | None,
+) -> None:
+    source, o = b.source, b.options
     total, done = source.count(), cold["done"]
+
+    def record(written: list[worker.Written]) -> bool:
+        assert index is not None
+        for info, uids in written:
+            index.record(info, uids)
+            cold["indexed"] += len(uids)  # documents are indexed in the order sent
+        return bool(written)
+
     rows: list[tuple[Any, ...]] = []
-    last, flushed = done, False
+    last = done
     for run in _tie_groups(source.newest_first(cold["after"])):
         for _, article in sorted(run, key=lambda item: _uid(item[1])):
             e, listings = pages.entry(article)
             rows.append(entry_row(e, listings, article.html, o.excerpt_chars))
             pending.arrive(listings[1].id, e)
-            if index is not None:
+            if indexer is not None:
                 title, text = pages.search_text(e)
-                doc = Doc(title, text, pages.result(e), article.published.timestamp())
-                if index.add(e.uid, doc):
-                    cold["indexed"] = done + 1
-                    flushed = True
+                indexer.add(e.uid, Doc(title, text, pages.result(e), article.published.timestamp()))
             done += 1
             if done % 512 == 0:
                 b.progress("articles", done, max(total, done))
+        flushed = indexer is not None and record(indexer.written())
         if done - last >= _CHECKPOINT_ARTICLES or flushed:
             cold.update(after=run[-1][0], done=done)
             _checkpoint(b, pages, cold, rows, pending)
-            rows, last, flushed = [], done, False
+            rows, last = [], done
     pending.finish()
-    if index is not None:
-        index.flush()
+    if indexer is not None and index is not None:
+        record(indexer.finish())
         index.finish()
-        cold["indexed"] = done
     cold.update(done=done, phase="lists", pending=[])
     _checkpoint(b, pages, cold, rows, None)
     b.progress("articles", done, done)
@@ -218,9 +242,11 @@ def _restore(b: _Build, pending: _Pending, cold: dict[str, Any], index: Any) -> 
     documents that were in the search segment being filled, are picked up again."""
     st = b.state
     if index is not None and cold["done"] > cold["indexed"]:
+        # What the lost open segments held: indexed by this build's update at the end.
         index.queue_rows(
             "SELECT uid FROM entries ORDER BY id LIMIT -1 OFFSET ?", (cold["indexed"],)
         )
+        cold["indexed"] = cold["done"]
     if not cold["pending"]:
         return
     uids = [u for pair in cold["pending"] for u in pair if u]

@@ -20,10 +20,12 @@ from .state import SiteState
 __all__ = ["Output", "digest"]
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-# File system calls release the GIL: a few threads overlap them with rendering. The
-# semaphore bounds the page bytes waiting in memory.
-_THREADS = 3
-_IN_FLIGHT = 256
+# File system calls release the GIL: a few threads overlap them with rendering. Pages go
+# to them in batches (a hand-over per page cost more than writing a page); the semaphore
+# bounds the batches waiting in memory.
+_THREADS = 2
+_BATCH = 32
+_IN_FLIGHT = 16
 _RECORD_BATCH = 2000
 _KEEP_NAMES = 20_000  # paths listed in the report (for tests and small sites)
 
@@ -48,6 +50,7 @@ class Output:
         self._pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="site-write")
         self._slots = threading.BoundedSemaphore(_IN_FLIGHT)
         self._error: BaseException | None = None
+        self._batch: list[tuple[Path, bytes]] = []
         self.fresh_state = False  # no page recorded yet: skip the lookups
 
     def write(self, path: str, data: bytes) -> None:
@@ -62,9 +65,9 @@ class Output:
                 self._record(path, out)
                 return
         self._record(path, out)
-        self._slots.acquire()
-        future = self._pool.submit(self._store, self.root / path, data)
-        future.add_done_callback(self._check)
+        self._batch.append((self.root / path, data))
+        if len(self._batch) >= _BATCH:
+            self._submit()
         self.written_count += 1
         if len(self.written) < _KEEP_NAMES:
             self.written.append(path)
@@ -80,21 +83,17 @@ class Output:
         if error is not None and self._error is None:
             self._error = error
 
-    def _store(self, target: Path, data: bytes) -> None:
+    def _submit(self) -> None:
+        if self._batch:
+            self._slots.acquire()
+            future = self._pool.submit(self._store_all, self._batch)
+            future.add_done_callback(self._check)
+            self._batch = []
+
+    def _store_all(self, pages: list[tuple[Path, bytes]]) -> None:
         try:
-            tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
-            try:
-                fd = os.open(tmp, _FLAGS, 0o644)
-            except FileNotFoundError:  # a new folder; cheaper than checking every time
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(tmp, _FLAGS, 0o644)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-            finally:
-                os.close(fd)
-            os.replace(tmp, target)  # readers see the old page or the new one, never half
+            for target, data in pages:
+                _store(target, data)
         finally:
             self._slots.release()
 
@@ -114,6 +113,7 @@ class Output:
 
     def flush(self) -> None:
         """Wait for the writes so far, record them in the state (not committed)."""
+        self._submit()
         self._drain()
         self.state.record_pages(self._records)
         self._records = []
@@ -127,7 +127,24 @@ class Output:
             raise self._error
 
     def close(self) -> None:
+        self._submit()
         self._pool.shutdown(wait=True)
+
+
+def _store(target: Path, data: bytes) -> None:
+    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(tmp, _FLAGS, 0o644)
+    except FileNotFoundError:  # a new folder; cheaper than checking every time
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, _FLAGS, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+    os.replace(tmp, target)  # readers see the old page or the new one, never half
 
 
 def _prune_empty(folder: Path, root: Path) -> None:

@@ -2,7 +2,8 @@
 in immutable segments (``segment``), tokenized the same way in Python and in the search
 page's JS (``tokens``)."""
 
+from . import worker
 from .index import FOLDER, SearchIndex
 from .segment import Doc
 
-__all__ = ["FOLDER", "Doc", "SearchIndex"]
+__all__ = ["FOLDER", "Doc", "SearchIndex", "worker"]

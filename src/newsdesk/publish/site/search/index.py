@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .segment import RESULTS_PER_FILE, Doc, SegmentBuilder, SegmentInfo, write_json
+from .worker import ColdIndexer
 
 __all__ = ["FOLDER", "MANIFEST", "SEGMENT_DOCS", "SearchIndex"]
 
@@ -76,8 +77,6 @@ class SearchIndex:
             self._put("v", str(_VERSION))
             self._put("fp", fingerprint)
         self.changed = self.reset
-        self._cold: SegmentBuilder | None = None
-        self._cold_uids: list[str] = []
 
     def _put(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO search_meta VALUES (?, ?)", (key, value))
@@ -104,11 +103,11 @@ class SearchIndex:
     def pending(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM search_pending").fetchone()[0])
 
-    # Cold builds: documents arrive newest first, segments are written when full
-
     def _carry(self, segs: Sequence[str]) -> None:
         self._carried = sorted({*self._carried, *segs})
         self._put("carried", json.dumps(self._carried))
+
+    # Cold builds: documents arrive newest first, segments are written when full
 
     def start_cold(self) -> None:
         self._carry([r[0] for r in self.db.execute("SELECT id FROM search_segments")])
@@ -117,29 +116,12 @@ class SearchIndex:
         self.db.execute("DELETE FROM search_pending")
         self.changed = True
 
-    def add(self, uid: str, doc: Doc) -> bool:
-        """Add a document to the cold build's open segment; True when a segment was
-        written (the caller's checkpoint may then include it)."""
-        if self._cold is None:
-            self._cold = SegmentBuilder()
-        self._cold.add(doc)
-        self._cold_uids.append(uid)
-        if len(self._cold) >= SEGMENT_DOCS:
-            self.flush()
-            return True
-        return False
+    def cold_indexer(self, *, parallel: bool) -> ColdIndexer:
+        """Where a cold build sends its documents; ``record`` what it reports written."""
+        prefix = self._next_id().split("-")[0]
+        return ColdIndexer(self.root, prefix, SEGMENT_DOCS, parallel=parallel)
 
-    def flush(self) -> None:
-        """Write the open segment, if any."""
-        if self._cold is not None and len(self._cold):
-            self._record(self._cold.write(*self._new_folder()), self._cold_uids)
-        self._cold, self._cold_uids = None, []
-
-    def _new_folder(self) -> tuple[Path, str]:
-        seg = self._next_id()
-        return self.root / seg, seg
-
-    def _record(self, info: SegmentInfo, uids: Sequence[str]) -> None:
+    def record(self, info: SegmentInfo, uids: Sequence[str]) -> None:
         self.db.execute(
             "INSERT INTO search_segments VALUES (?, ?, ?, ?, '[]')",
             (info.id, info.docs, info.shards, info.newest),
@@ -179,7 +161,8 @@ class SearchIndex:
             return False
         done = 0
         for chunk in _chunks(new, SEGMENT_DOCS):
-            builder, uids = SegmentBuilder(), []
+            seg = self._next_id()
+            builder, uids = SegmentBuilder(self.root / seg, seg), []
             for uid, doc in load(chunk):
                 builder.add(doc)
                 uids.append(uid)
@@ -187,7 +170,7 @@ class SearchIndex:
                 if progress is not None and done % 256 == 0:
                     progress(done, len(new))
             if uids:
-                self._record(builder.write(*self._new_folder()), uids)
+                self.record(builder.write(), uids)
         if progress is not None:
             progress(len(new), len(new))
         self.db.executemany("DELETE FROM search_segments WHERE id = ?", ((s,) for s in consumed))

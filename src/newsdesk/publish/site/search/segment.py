@@ -3,10 +3,11 @@
 Files under ``search-index/<segment>/``::
 
     d<k>.json      dictionary shard k: {token: [df, [[max, n, data], ...]]}, one block per
-                   impact tier (the best 64 postings, the next 256, ...); ``data`` is the
-                   block itself when small, else the number of its file in b/
+                   impact tier: the best 64 postings (``data``: the block itself), then
+                   the next 512, 4096, ... (``data``: the number of its file in b/)
     b/<n>.json     a block: [doc gaps, impacts] (docs ascending within the block)
-    b/<n>p.json    its pair positions, one gap-coded list per doc (phrase queries only)
+    x/<doc>.txt    the document's CJK runs, one per line: a phrase query keeps only the
+                   documents whose text holds the phrase itself, not just its pairs
     r<j>.json      results 8*j .. 8*j+7: [url, title, date, source, excerpt]
 
 An impact is a document's BM25 weight for the token (k1 1.2, b 0.75, a title occurrence
@@ -18,12 +19,13 @@ Docs are numbered newest first, so a lower number is also the more recent articl
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
+from itertools import chain
 from operator import sub
 from pathlib import Path
 from typing import Any
@@ -35,9 +37,8 @@ __all__ = ["RESULTS_PER_FILE", "Doc", "SegmentBuilder", "SegmentInfo"]
 RESULTS_PER_FILE = 8  # small files: the page fetches one per result it shows
 _K1, _B = 1.2, 0.75
 _TITLE_EXTRA = 2  # a title occurrence counts 1 + 2 times
-_FIRST_BLOCK = 64
-_BLOCK_GROWTH = 4
-_INLINE = 24  # blocks this small live in the dictionary itself
+_FIRST_BLOCK = 64  # the best postings of a token: in the dictionary entry itself
+_BLOCK_GROWTH = 8  # the next tiers (512, 4096, ...) are files, read only when needed
 _SHARD_BYTES = 4096  # aimed-at dictionary shard size
 _MAX_SHARDS = 8192
 
@@ -63,14 +64,18 @@ class SegmentInfo:
 
 
 class SegmentBuilder:
-    """Collects documents (newest first) and writes them as one segment."""
+    """Collects documents (newest first) and writes them as one segment into ``folder``
+    (made now: each document's text is written as it arrives)."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path, seg_id: str) -> None:
+        self.folder, self.id = folder, seg_id
+        (folder / "x").mkdir(parents=True)
         self.results: list[tuple[str, ...]] = []
         self.newest = 0.0
         self._length_sum = 0
-        # token -> [docs, impacts, pair positions, positions per doc]
-        self._postings: dict[str, list[array[int]]] = {}
+        # token -> postings, each (255 - impact) << 40 | doc: one int per posting keeps
+        # building cheap, and plain int order is best impact first, then by doc
+        self._postings: dict[str, array[int]] = {}
 
     def __len__(self) -> int:
         return len(self.results)
@@ -79,39 +84,36 @@ class SegmentBuilder:
         n = len(self.results)
         self.results.append(doc.result)
         self.newest = max(self.newest, doc.published)
-        whole = analyze(f"{doc.title}\n{doc.text}")
         title = analyze(doc.title)
+        body = analyze(doc.text, chars=False)
+        if title.runs or body.runs:
+            (self.folder / "x" / f"{n}.txt").write_bytes(f"{title.runs}\n{body.runs}".encode())
+        length = title.length + body.length
         # BM25's length norm against the running average: computed now, so that only
-        # one small number per posting is kept until the segment is written.
-        self._length_sum += whole.length
-        norm = _K1 * (1 - _B + _B * whole.length * (n + 1) / max(1, self._length_sum))
-        table = _impact_table(norm)
+        # one number per posting is kept until the segment is written.
+        self._length_sum += length
+        norm = _K1 * (1 - _B + _B * length * (n + 1) / max(1, self._length_sum))
+        table = _impact_table(round(norm, 2))
         top = len(table) - 1
-        postings = self._postings
-        in_title_pairs, in_title = title.pairs, title.counts
-        for token, positions in whole.pairs.items():
-            entry = postings.get(token)
-            if entry is None:
-                entry = postings[token] = [array("I"), array("B"), array("I"), array("I")]
-            tf = len(positions)
-            if token in in_title_pairs:
-                tf += _TITLE_EXTRA * len(in_title_pairs[token])
-            entry[0].append(n)
-            entry[1].append(table[tf if tf < top else top])
-            entry[2].extend(positions)
-            entry[3].append(len(positions))
-        for token, tf in whole.counts.items():
-            entry = postings.get(token)
-            if entry is None:
-                entry = postings[token] = [array("I"), array("B")]
-            if token in in_title:
-                tf += _TITLE_EXTRA * in_title[token]
-            entry[0].append(n)
-            entry[1].append(table[tf if tf < top else top])
+        get, postings = self._postings.get, self._postings
+        # A title occurrence counts 1 + _TITLE_EXTRA times; single characters come
+        # from titles only.
+        extra = 1 + _TITLE_EXTRA
+        in_title = {
+            t: extra * tf for c in (title.pairs, title.words, title.chars) for t, tf in c.items()
+        }
+        for counts in (body.pairs, body.words, in_title):
+            for token, tf in counts.items():
+                if counts is not in_title:
+                    tf += in_title.pop(token, 0)
+                entry = get(token)
+                if entry is None:
+                    entry = postings[token] = array("Q")
+                entry.append(table[tf if tf < top else top] | n)
 
-    def write(self, folder: Path, seg_id: str) -> SegmentInfo:
-        """Write the segment's files into ``folder`` (created; must not exist)."""
-        folder.mkdir(parents=True)
+    def write(self) -> SegmentInfo:
+        """Write the rest of the segment's files."""
+        folder = self.folder
         (folder / "b").mkdir()
         blocks = _BlockWriter(folder / "b")
         entries: dict[str, list[Any]] = {}
@@ -133,14 +135,19 @@ class SegmentBuilder:
         for j in range(0, len(self.results), RESULTS_PER_FILE):
             part = self.results[j : j + RESULTS_PER_FILE]
             write_json(folder / f"r{j // RESULTS_PER_FILE}.json", part)
-        return SegmentInfo(seg_id, len(self.results), shards, self.newest)
+        return SegmentInfo(self.id, len(self.results), shards, self.newest)
 
 
+@functools.cache
 def _impact_table(norm: float) -> list[int]:
-    """BM25's term-frequency part for one document, quantised to 1..255, for tf 0..63
-    (the last entry stands for every larger tf: the curve is flat there)."""
+    """BM25's term-frequency part for a document length norm, quantised to 1..255, for tf
+    0..31 (the last entry stands for every larger tf: the curve is flat there); shifted
+    into place as a posting's high bits."""
     scale = 255 / (_K1 + 1)
-    return [max(1, min(255, round(tf * (_K1 + 1) / (tf + norm) * scale))) for tf in range(64)]
+    return [
+        (255 - max(1, min(255, round(tf * (_K1 + 1) / (tf + norm) * scale)))) << 40
+        for tf in range(32)
+    ]
 
 
 class _BlockWriter:
@@ -148,45 +155,38 @@ class _BlockWriter:
         self.folder = folder
         self.count = 0
 
-    def write(self, data: list[Any], positions: list[Any] | None) -> int:
+    def write(self, data: list[Any]) -> int:
         number = self.count
         self.count += 1
         write_json(self.folder / f"{number}.json", data)
-        if positions is not None:
-            write_json(self.folder / f"{number}p.json", positions)
         return number
 
 
-def _entry(entry: list[array[int]], blocks: _BlockWriter) -> list[Any]:
-    """A token's dictionary entry: [df, blocks], writing the big blocks to files."""
-    docs, impacts = entry[0], entry[1]
-    starts = [0, *accumulate(entry[3])] if len(entry) > 2 else []
+_DOC = (1 << 40) - 1
+_by_doc = _DOC.__and__  # a C-level sort key: the doc bits of a posting
 
-    def offsets(part: Sequence[int]) -> list[Any] | None:
-        """Each doc's pair offsets (pairs only), for phrase queries."""
-        if not starts:
-            return None
-        pos = entry[2]
-        return [pos[starts[i] : starts[i + 1]].tolist() for i in part]
 
-    if len(docs) <= _INLINE:  # most tokens: one small block, docs already ascending
-        where = offsets(range(len(docs))) or 0
-        return [len(docs), [[max(impacts), len(docs), [_gaps(docs), impacts.tolist(), where]]]]
-    order = sorted(range(len(docs)), key=impacts.__getitem__, reverse=True)
-    out: list[Any] = []
-    size, start = _FIRST_BLOCK, 0
+def _entry(postings: array[int], blocks: _BlockWriter) -> list[Any]:
+    """A token's dictionary entry: [df, blocks], the first block inline, the rest files."""
+    if len(postings) <= _FIRST_BLOCK:  # most tokens: one small block, docs ascending
+        return [len(postings), [_block(postings)]]
+    order = sorted(postings)  # best impact first, then by doc
+    out = [_block(sorted(order[:_FIRST_BLOCK], key=_by_doc))]
+    size, start = _FIRST_BLOCK * _BLOCK_GROWTH, _FIRST_BLOCK
     while start < len(order):
-        part = sorted(order[start : start + size])  # doc numbers ascend with the index
-        ids = [docs[i] for i in part]
-        imps = [impacts[i] for i in part]
-        data: list[Any] = [_gaps(ids), imps]
-        if len(part) <= _INLINE:
-            out.append([max(imps), len(part), [*data, offsets(part) or 0]])
-        else:
-            out.append([max(imps), len(part), blocks.write(data, offsets(part))])
+        block = _block(sorted(order[start : start + size], key=_by_doc))
+        block[2] = blocks.write(block[2])
+        out.append(block)
         start += size
         size *= _BLOCK_GROWTH
-    return [len(docs), out]
+    return [len(postings), out]
+
+
+def _block(postings: Sequence[int]) -> list[Any]:
+    """[max impact, count, [doc gaps, impacts]] of postings in doc order."""
+    docs = [p & _DOC for p in postings]
+    imps = [255 - (p >> 40) for p in postings]
+    return [max(imps), len(docs), [_gaps(docs), imps]]
 
 
 def _gaps(values: Sequence[int]) -> list[int]:

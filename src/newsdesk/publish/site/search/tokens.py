@@ -1,11 +1,12 @@
 """Search tokens: the one definition the index (Python) and the search page (JS) share.
 
 Chinese, Japanese and Korean text has no spaces, so it is indexed as overlapping character
-pairs (bigrams, as Lucene's CJK analyzer does): "国产芯片" gives 国产 产芯 芯片, each at the
-offset it starts at, so a query for 国产芯片 matches only where those pairs follow each
-other (a phrase), whatever a word segmenter would have said. Every character is indexed
-alone too, so a one-character query finds every text that holds it. Other scripts give
-lowercase words of two or more characters, matched by prefix at query time.
+pairs (bigrams, as Lucene's CJK analyzer does): "国产芯片" gives 国产 产芯 芯片, and a query
+for 国产芯片 is a phrase: the page keeps the documents holding all three pairs whose text
+holds the run itself, whatever a word segmenter would have said. Single characters are
+tokens too (indexed from titles: alone, a character is too common to find much in
+bodies). Other scripts give lowercase words of two or more characters, matched by prefix
+at query time.
 
 ``static/search.js`` repeats these rules (ranges, normalisation, hash); ``test_search_js``
 runs both on the same strings, so they cannot drift apart silently.
@@ -15,11 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from operator import add as add_str
 
-__all__ = ["MAX_WORD", "Analyzed", "analyze", "is_pair", "shard_key", "shard_of", "tokens"]
+__all__ = ["MAX_WORD", "Analyzed", "analyze", "normalize", "shard_key", "shard_of", "tokens"]
 
 # Only BMP ranges, so JS (UTF-16) and Python (code points) see the same characters.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
@@ -30,54 +31,57 @@ MAX_WORD = 32  # longer "words" are hashes and URLs: cut, so they still match by
 _GAP = "\x00"
 
 
+# Characters NFKC leaves alone, or maps to characters of the same kind here (full-width
+# punctuation to ASCII punctuation: separators before and after). Text made only of them
+# tokenizes the same without NFKC, which costs more than everything else here.
+_STABLE = re.compile(
+    "[\x00-\x7f\u2000-\u206f\u3000-\u3037\u4e00-\u9fff"
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]*"
+)
+
+
 def normalize(text: str) -> str:
-    # The check is ~1000x cheaper than the normalization, and most text is already NFKC.
-    if not unicodedata.is_normalized("NFKC", text):
+    if not _STABLE.fullmatch(text):
         text = unicodedata.normalize("NFKC", text)
     return text.lower()
 
 
-def is_pair(token: str) -> bool:
-    """Whether ``token`` is a CJK character pair (the tokens that keep positions)."""
-    return len(token) == 2 and token[0] > "\u3000" and token[1] > "\u3000"
-
-
 @dataclass(frozen=True)
 class Analyzed:
-    """One text's tokens: pair positions, and counts of single characters and words."""
+    """One text's tokens and what ranking needs of them."""
 
-    pairs: dict[str, list[int]]  # pair -> offsets in the joined CJK runs (adjacent = +1)
-    counts: Counter[str]  # single CJK characters and words -> occurrences
+    pairs: Counter[str]  # CJK pairs -> occurrences
+    chars: Counter[str]  # single CJK characters -> occurrences
+    words: Counter[str]  # other words -> occurrences
     length: int  # tokens in all, for length normalisation
+    runs: str  # its CJK runs, one per line: what phrase queries are checked against
 
 
-def analyze(text: str) -> Analyzed:
-    """Tokens of ``text`` with what ranking (counts) and phrases (pair offsets) need."""
+def analyze(text: str, *, chars: bool = True) -> Analyzed:
+    """Tokens of ``text``, counted (a C-level pass per kind); single characters only
+    when ``chars``."""
+    norm = normalize(text)
     runs: list[str] = []
-    counts: Counter[str] = Counter()
     words: list[str] = []
-    for run, word in _RUNS.findall(normalize(text)):
+    for run, word in _RUNS.findall(norm):
         if run:
             runs.append(run)
         elif len(word) > 1:
             words.append(word[:MAX_WORD])
     joined = _GAP.join(runs)
-    pairs: defaultdict[str, list[int]] = defaultdict(list)
-    for i, pair in enumerate(map(add_str, joined, joined[1:])):
-        pairs[pair].append(i)
+    pairs = Counter(map(add_str, joined, joined[1:]))
     for pair in [p for p in pairs if _GAP in p]:
         del pairs[pair]
-    counts.update(joined)
-    counts.pop(_GAP, None)
-    counts.update(words)
-    characters = len(joined) - max(len(runs) - 1, 0)
-    return Analyzed(dict(pairs), counts, characters + len(words))
+    singles: Counter[str] = Counter(joined) if chars else Counter()
+    singles.pop(_GAP, None)
+    length = len(joined) - max(len(runs) - 1, 0) + len(words)
+    return Analyzed(pairs, singles, Counter(words), length, "\n".join(runs))
 
 
 def tokens(text: str) -> set[str]:
     """The distinct tokens of ``text``: pairs, single CJK characters, words."""
     found = analyze(text)
-    return {*found.pairs, *found.counts}
+    return {*found.pairs, *found.chars, *found.words}
 
 
 def shard_key(token: str) -> str:

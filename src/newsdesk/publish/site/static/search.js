@@ -55,7 +55,7 @@ export function queryTerms(query) {
       const toks = [];
       if (run.length === 1) toks.push(run);
       for (let i = 0; i + 1 < run.length; i++) toks.push(run.slice(i, i + 2));
-      terms.set(`=${run}`, { exact: toks });
+      terms.set(`=${run}`, { exact: toks, run: run.length > 2 ? run : null });
     } else if (m[2].length > 1) {
       const word = m[2].slice(0, MAX_WORD);
       terms.set(`^${word}`, { prefix: word });
@@ -65,21 +65,15 @@ export function queryTerms(query) {
 }
 
 function decode(data) {
-  // [doc gaps, impacts, offsets per doc or 0] -> [{doc, imp, pos}]
-  const [gaps, imps, where] = data;
+  // [doc gaps, impacts] -> [{doc, imp}]
+  const [gaps, imps] = data;
   const out = [];
   let doc = 0;
   for (let i = 0; i < gaps.length; i++) {
     doc += gaps[i];
-    out.push({ doc, imp: imps[i], pos: where ? where[i] : null });
+    out.push({ doc, imp: imps[i] });
   }
   return out;
-}
-
-function adjacent(lists) {
-  // lists[i]: offsets of the phrase's i-th pair; true when some x, x+1, x+2, ... all occur
-  const sets = lists.slice(1).map((l) => new Set(l));
-  return lists[0].some((x) => sets.every((s, i) => s.has(x + i + 1)));
 }
 
 // One token's postings in one segment, read block by block, best impacts first.
@@ -90,7 +84,7 @@ class Cursor {
     this.df = entry[0];
     this.blocks = entry[1];
     this.next = 0;
-    this.postings = new Map(); // doc -> {imp, pos, block}
+    this.postings = new Map(); // doc -> {imp}
     this.idf = 0;
   }
 
@@ -137,7 +131,7 @@ class Query {
                 : null;
               return entry ? this.cursor(s, tok, entry) : null;
             });
-            s.terms.push(cs.includes(null) ? null : { exact: cs });
+            s.terms.push(cs.includes(null) ? null : { exact: cs, run: t.run });
           } else {
             const shard = shards.get(shardKey(t.prefix));
             const cs = Object.keys(shard)
@@ -167,22 +161,9 @@ class Query {
 
   // Read the next block of a cursor (inline, or a file).
   async advance(c) {
-    const [, , data] = c.blocks[c.next];
-    const block = c.next++;
+    const [, , data] = c.blocks[c.next++];
     const list = typeof data === "number" ? await this.index.json(`${c.seg.id}/b/${data}.json`) : data;
-    for (const p of decode(list || [[], []])) c.postings.set(p.doc, { ...p, block, file: data });
-  }
-
-  // Offsets of the token in a document (pairs only), read with the block when needed.
-  async positions(c, doc) {
-    const p = c.postings.get(doc);
-    if (p.pos === null && typeof p.file === "number") {
-      const where = await this.index.json(`${c.seg.id}/b/${p.file}p.json`);
-      const docs = [...c.postings.values()].filter((q) => q.file === p.file);
-      docs.sort((a, b) => a.doc - b.doc);
-      docs.forEach((q, i) => (q.pos = where ? where[i] : []));
-    }
-    return p.pos || [];
+    for (const p of decode(list || [[], []])) c.postings.set(p.doc, p);
   }
 
   // [score or null (not a match), upper bound, complete, needs positions]
@@ -202,7 +183,7 @@ class Query {
           else return [null, -1, true, false];
         }
         if (open > 0) complete = false;
-        else if (t.exact.length > 1) phrase = true;
+        else if (t.run) phrase = true;
         score += sum;
         high += sum + open;
       } else {
@@ -242,9 +223,10 @@ class Query {
     return high;
   }
 
-  async verify(doc, t) {
-    const lists = await Promise.all(t.exact.map((c) => this.positions(c, doc)));
-    return adjacent(lists);
+  // A phrase's pairs can all be in a document without the phrase: read its text.
+  async verify(s, doc) {
+    const text = await this.index.text(`${s.seg.id}/x/${doc}.txt`);
+    return s.terms.every((t) => !t.run || text.includes(t.run));
   }
 
   // Best first: score, then recency (segments newest first, docs numbered newest first).
@@ -273,11 +255,7 @@ class Query {
       }
       if (pending.length) {
         await Promise.all(
-          pending.map(async ([s, doc, key]) => {
-            const phrases = s.terms.filter((t) => t.exact && t.exact.length > 1);
-            const checks = await Promise.all(phrases.map((t) => this.verify(doc, t)));
-            verified.set(key, checks.every(Boolean));
-          }),
+          pending.map(async ([s, doc, key]) => verified.set(key, await this.verify(s, doc))),
         );
         continue;
       }
@@ -329,6 +307,20 @@ export class Index {
           this.files.delete(path); // a failed fetch is retried by the next query
           throw err;
         });
+      this.files.set(path, pending);
+    }
+    return pending;
+  }
+
+  async text(path) {
+    let pending = this.files.get(path);
+    if (!pending) {
+      pending = fetch(this.base + path).then(async (r) => {
+        if (!r.ok) return "";
+        const text = await r.text();
+        this.read += Number(r.headers.get("content-length")) || text.length;
+        return text;
+      });
       this.files.set(path, pending);
     }
     return pending;
