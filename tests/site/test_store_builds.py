@@ -151,6 +151,8 @@ def test_search_false_removes_a_stale_index(site: Site) -> None:
     assert (site.out / "search-index" / "index.json").is_file()
     site.build(search_enabled=False)
     assert not (site.out / "search-index").exists()
+    assert not (site.out / "search").exists(), "no search page to link to"
+    assert 'role="search"' not in (site.out / "index.html").read_text()
     assert site.build(search=True).search_indexed, "turned back on: indexed afresh"
     assert (site.out / "search-index" / "index.json").is_file()
 

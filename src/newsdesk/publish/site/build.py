@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from newsdesk.models import Article
 
 from .cold import cold_build
-from .incremental import Delta, list_changes, store_changes
+from .incremental import COLD_AFTER, Delta, list_changes, store_changes
 from .options import BuildReport, FeedHealth, SiteOptions
 from .output import Output, digest
 from .pages import Pages
@@ -173,8 +173,8 @@ class _Build:
         if not (
             resume or o.force or lost or st.get("base") != base or st.get("position", -1) == -1
         ):
-            out = self._incremental(base)  # None: the groups in the navigation changed
-        if out is None:
+            out = self._incremental(base)  # None: the navigation changed, or too much
+        if out is None:  # a cold build: resumed, or everything changed
             out = cold_build(self, base, resume=resume)
         try:
             t = time.perf_counter()
@@ -265,6 +265,8 @@ class _Build:
         since, upto = st.get("position"), self.source.position()
         delta = Delta(self.state, self.options, self.zone)
         if upto is not None and since is not None:
+            if upto - since > max(COLD_AFTER, st.home.count // 2):
+                return None
             removed, changed = store_changes(self.source, since, upto)
         else:
             removed, changed = list_changes(self.source, st, delta)

@@ -26,6 +26,10 @@ __all__ = ["Delta", "list_changes", "store_changes"]
 
 Row = tuple[Any, ...]
 _BODY_CACHE = 64 << 20  # bytes of changed articles kept for rendering, not read again
+_PAGE_BATCH = 500  # article pages whose bodies are read in one query
+# More changes than this (and than half the site) make a cold build: one pass over
+# everything costs less than looking each change up.
+COLD_AFTER = 200_000
 
 
 def store_changes(
@@ -239,27 +243,27 @@ class Delta:
                 uids.add(row[0])
             for row in st.scan(listing, after=sk, limit=1, newest_first=False):
                 uids.add(row[0])
-        rows = st.rows(sorted(uids))
         pages.out.delete(sorted(self.gone_pages))
-        todo = sorted(rows.values(), key=lambda r: r[1])
-        missing = [(r[2], r[3]) for r in todo if r[0] not in self._full]
-        loaded = pages.source.articles(missing) if missing else {}
-        for done, row in enumerate(todo):
-            if done % 256 == 0:
-                progress("articles", done, len(todo))
-            e = st.entry(row)
-            full = self._full.get(row[0]) or loaded.get((row[2], row[3]))
-            if full is None:
-                continue
-            e.article = full
-            source = st.listings[row[8]]
-            older = st.scan(source, after=row[1], limit=1)
-            newer = st.scan(source, after=row[1], limit=1, newest_first=False)
-            pages.article(
-                e,
-                st.entry(older[0]) if older else None,
-                st.entry(newer[0]) if newer else None,
-            )
+        todo = sorted(uids)
+        for start in range(0, len(todo), _PAGE_BATCH):  # bodies a batch at a time
+            progress("articles", start, len(todo))
+            rows = st.rows(todo[start : start + _PAGE_BATCH])
+            missing = [(r[2], r[3]) for r in rows.values() if r[0] not in self._full]
+            loaded = pages.source.articles(missing) if missing else {}
+            for row in rows.values():
+                full = self._full.get(row[0]) or loaded.get((row[2], row[3]))
+                if full is None:
+                    continue
+                e = st.entry(row)
+                e.article = full
+                source = st.listings[row[8]]
+                older = st.scan(source, after=row[1], limit=1)
+                newer = st.scan(source, after=row[1], limit=1, newest_first=False)
+                pages.article(
+                    e,
+                    st.entry(older[0]) if older else None,
+                    st.entry(newer[0]) if newer else None,
+                )
         progress("articles", len(todo), len(todo))
 
 

@@ -234,7 +234,8 @@ class Pages:
 
     def fixed(self, static: dict[str, bytes]) -> None:
         """Pages that depend on the theme and options only."""
-        self.out.write("search/index.html", self.r.search())
+        if self.options.search_enabled:
+            self.out.write("search/index.html", self.r.search())
         self.out.write("404.html", self.r.not_found())
         for name, data in sorted(static.items()):
             self.out.write(f"static/{name}", data)

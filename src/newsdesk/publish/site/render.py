@@ -64,7 +64,7 @@ class Renderer:
                     "groups": [(name, self.url(folder)) for name, folder in groups],
                     "archive": self.url("archive/"),
                     "sources": self.url("sources/"),
-                    "search": self.url("search/"),
+                    "search": self.url("search/") if options.search_enabled else "",
                     "feed": self.url("atom.xml"),
                     "css": self.url("static/site.css") + "?v=" + theme.asset_version("site.css"),
                     "js": self.url("static/site.js") + "?v=" + theme.asset_version("site.js"),
