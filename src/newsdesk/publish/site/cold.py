@@ -12,7 +12,6 @@ card rendered once. Memory holds one pending article per source and one page per
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -143,8 +142,6 @@ class _Pending:
         if before is not None:
             waiting, newer = before
             self.pages.article(waiting, e, newer)
-            # Only its title and folder are needed from now on (as the newer neighbour).
-            waiting.article = replace(waiting.article, html="")
         self.waiting[sid] = (e, before[0] if before else None)
 
     def finish(self) -> None:
@@ -160,7 +157,8 @@ def _articles(b: _Build, pages: Pages, cold: dict[str, Any]) -> None:
     _restore(b, pending, cold, index)
     indexer = None
     if index is not None:
-        indexer = index.cold_indexer(parallel=total - done >= worker.WORKER_MIN_DOCS)
+        big = total - done >= worker.WORKER_MIN_DOCS
+        indexer = index.cold_indexer(workers=worker.WORKERS if big else 0)
     try:
         _stream(b, pages, cold, pending, index, indexer)
     finally:

@@ -116,10 +116,10 @@ class SearchIndex:
         self.db.execute("DELETE FROM search_pending")
         self.changed = True
 
-    def cold_indexer(self, *, parallel: bool) -> ColdIndexer:
+    def cold_indexer(self, *, workers: int) -> ColdIndexer:
         """Where a cold build sends its documents; ``record`` what it reports written."""
         prefix = self._next_id().split("-")[0]
-        return ColdIndexer(self.root, prefix, SEGMENT_DOCS, parallel=parallel)
+        return ColdIndexer(self.root, prefix, SEGMENT_DOCS, workers=workers)
 
     def record(self, info: SegmentInfo, uids: Sequence[str]) -> None:
         self.db.execute(

@@ -1,151 +1,177 @@
-"""A cold build's search indexing, in a second process when there is much to index.
+"""A cold build's search indexing, in worker processes when there is much to index.
 
-Tokenizing and inverting a million articles costs about as much as rendering their pages,
-and the two do not depend on each other: a worker process takes the documents as the
-pages are rendered and writes each segment when it fills, so a cold build on two cores
-takes the longer of the two instead of their sum. Small builds index in-process (a
-process start costs more than they do).
+Tokenizing and inverting a million articles costs more than rendering their pages, and the
+two do not depend on each other: worker processes take the documents as the pages are
+rendered, each filling every other segment, so a cold build keeps both cores busy
+instead of adding the costs up. Small builds index in-process (starting processes costs
+more than they do).
 
-The worker only writes segment folders; the build records them in its state as they are
-reported (``written``), in the order the documents were sent.
+The workers only write segment folders; the build records them in its state as they are
+reported, in the order of their documents (``written``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import secrets
-from collections.abc import Sequence
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from .segment import Doc, SegmentBuilder, SegmentInfo
 
-__all__ = ["WORKER_MIN_DOCS", "ColdIndexer"]
+__all__ = ["WORKERS", "WORKER_MIN_DOCS", "ColdIndexer", "Written"]
 
-WORKER_MIN_DOCS = 20_000  # below this, indexing in-process is cheaper than a process
-_BATCH = 256  # documents per message to the worker
+WORKER_MIN_DOCS = 20_000  # below this, indexing in-process is cheaper than processes
+WORKERS = 2  # with the build itself, enough to keep two cores busy
+_BATCH = 256  # documents per message to a worker
 
 Written = tuple[SegmentInfo, list[str]]  # a segment and the uids of its docs, in order
-
-
-class _Segments:
-    """Fills segments of ``size`` docs under ``root``; named ``<prefix>-<n>-<random>``."""
-
-    def __init__(self, root: Path, prefix: str, size: int) -> None:
-        self.root, self.prefix, self.size = root, prefix, size
-        self.count = 0
-        self.builder: SegmentBuilder | None = None
-        self.uids: list[str] = []
-
-    def add(self, uid: str, doc: Doc) -> Written | None:
-        if self.builder is None:
-            self.count += 1
-            seg = f"{self.prefix}-{self.count}-{secrets.token_hex(3)}"
-            self.builder = SegmentBuilder(self.root / seg, seg)
-        self.builder.add(doc)
-        self.uids.append(uid)
-        return self.flush() if len(self.builder) >= self.size else None
-
-    def flush(self) -> Written | None:
-        builder, uids = self.builder, self.uids
-        self.builder, self.uids = None, []
-        return (builder.write(), uids) if builder is not None and uids else None
 
 
 class ColdIndexer:
     """Indexes documents sent newest first; ``written()`` hands over finished segments."""
 
-    def __init__(self, root: Path, prefix: str, size: int, *, parallel: bool) -> None:
-        self._done: list[Written] = []
-        self._local: _Segments | None = None
-        self._process: Any = None
+    def __init__(self, root: Path, prefix: str, size: int, *, workers: int) -> None:
+        self.root, self.prefix, self.size = root, prefix, size
+        self._sent = 0  # documents so far
+        self._reported: dict[int, Written] = {}  # segment number -> written, any order
+        self._next = 0  # the next segment to hand over
+        self._error: str | None = None
+        self._lock = threading.Lock()
         self._batch: list[tuple[str, Doc]] = []
-        self._finished = False
-        if not parallel:
-            self._local = _Segments(root, prefix, size)
-            return
+        self._builder: SegmentBuilder | None = None  # in-process
+        self._uids: list[str] = []
+        self._pipes: list[Connection] = []
+        self._processes: list[Any] = []
+        self._readers: list[threading.Thread] = []
         context = multiprocessing.get_context("spawn")  # no fork of a process with threads
-        self._pipe, theirs = context.Pipe()
-        self._process = context.Process(
-            target=_work, args=(theirs, str(root), prefix, size), daemon=True
-        )
-        self._process.start()
-        theirs.close()
+        for _ in range(workers):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_work, args=(theirs, str(root)), daemon=True)
+            process.start()
+            theirs.close()
+            # Replies are drained by a thread, so a worker never blocks on a full pipe
+            # while the build blocks sending to it.
+            reader = threading.Thread(target=self._read, args=(ours,), daemon=True)
+            reader.start()
+            self._pipes.append(ours)
+            self._processes.append(process)
+            self._readers.append(reader)
+
+    def _segment(self, number: int) -> str:
+        return f"{self.prefix}-{number + 1}-{secrets.token_hex(3)}"
 
     def add(self, uid: str, doc: Doc) -> None:
-        if self._local is not None:
-            done = self._local.add(uid, doc)
-            if done is not None:
-                self._done.append(done)
+        self._check()
+        number = self._sent // self.size
+        if self._sent % self.size == 0:
+            self._seg = self._segment(number)
+        self._sent += 1
+        if not self._pipes:
+            if self._builder is None:
+                self._builder = SegmentBuilder(self.root / self._seg, self._seg)
+            self._builder.add(doc)
+            self._uids.append(uid)
+            if self._sent % self.size == 0:
+                self._close_local(number)
             return
         self._batch.append((uid, doc))
-        if len(self._batch) >= _BATCH:
-            self._send()
-
-    def _send(self) -> None:
-        if self._batch:
-            self._receive(block=False)
-            self._pipe.send(("docs", self._batch))
+        full = self._sent % self.size == 0
+        if len(self._batch) >= _BATCH or full:
+            pipe = self._pipes[number % len(self._pipes)]
+            pipe.send(("docs", self._seg, self._batch))
             self._batch = []
+            if full:
+                pipe.send(("close", number, self._seg))
 
-    def _receive(self, *, block: bool) -> None:
-        while not self._finished and (block or self._pipe.poll()):
-            try:
-                kind, payload = self._pipe.recv()
-            except EOFError:
-                raise RuntimeError("the search indexing process stopped") from None
-            if kind == "error":
-                raise RuntimeError(f"search indexing failed: {payload}")
-            if kind == "done":
-                self._finished = True
-                return
-            self._done.append(payload)
+    def _close_local(self, number: int) -> None:
+        if self._builder is not None:
+            written = (self._builder.write(), self._uids)
+            with self._lock:
+                self._reported[number] = written
+        self._builder, self._uids = None, []
+
+    def _read(self, pipe: Connection) -> None:
+        try:
+            while True:
+                kind, *payload = pipe.recv()
+                if kind == "done":
+                    return
+                with self._lock:
+                    if kind == "error":
+                        self._error = payload[0]
+                        return
+                    self._reported[payload[0]] = payload[1]
+        except (EOFError, OSError):
+            with self._lock:
+                self._error = self._error or "the search indexing process stopped"
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise RuntimeError(f"search indexing failed: {self._error}")
 
     def written(self) -> list[Written]:
-        """Segments finished since the last call, in order."""
-        if self._process is not None:
-            self._receive(block=False)
-        done, self._done = self._done, []
-        return done
+        """Segments finished since the last call, in the order of their documents."""
+        self._check()
+        out = []
+        with self._lock:
+            while self._next in self._reported:
+                out.append(self._reported.pop(self._next))
+                self._next += 1
+        return out
 
     def finish(self) -> list[Written]:
-        """Write the open segment and wait for every segment; returns the unreported."""
-        if self._local is not None:
-            last = self._local.flush()
-            if last is not None:
-                self._done.append(last)
+        """Write the open segment, wait for every segment; returns the unreported ones."""
+        number = (self._sent - 1) // self.size
+        if not self._pipes:
+            self._close_local(number)
         else:
-            self._send()
-            self._pipe.send(("finish", None))
-            self._receive(block=True)
-            self._process.join(30)
+            if self._sent % self.size:  # a partly filled segment is still open
+                pipe = self._pipes[number % len(self._pipes)]
+                if self._batch:
+                    pipe.send(("docs", self._seg, self._batch))
+                pipe.send(("close", number, self._seg))
+            self._batch = []
+            for pipe in self._pipes:
+                pipe.send(("stop",))
+            for reader in self._readers:
+                reader.join()
+            for process in self._processes:
+                process.join(30)
         return self.written()
 
     def close(self) -> None:
-        """Stop a worker left running (a build that failed half-way)."""
-        if self._process is not None and self._process.is_alive():
-            self._process.terminate()
-            self._process.join(10)
+        """Stop workers left running (a build that failed half-way)."""
+        for process in self._processes:
+            if process.is_alive():
+                process.terminate()
+                process.join(10)
 
 
-def _work(pipe: Connection, root: str, prefix: str, size: int) -> None:
-    """The worker: index the documents it receives, report each segment it writes."""
-    segments = _Segments(Path(root), prefix, size)
+def _work(pipe: Connection, root: str) -> None:
+    """A worker: fill the segments it is sent documents for, report each one written."""
+    builders: dict[str, SegmentBuilder] = {}
+    uids: dict[str, list[str]] = {}
     try:
         while True:
-            kind, payload = pipe.recv()
-            if kind == "finish":
-                last = segments.flush()
-                if last is not None:
-                    pipe.send(("segment", last))
-                pipe.send(("done", None))
+            kind, *payload = pipe.recv()
+            if kind == "stop":
+                pipe.send(("done",))
                 return
-            docs: Sequence[tuple[str, Doc]] = payload
-            for uid, doc in docs:
-                done = segments.add(uid, doc)
-                if done is not None:
-                    pipe.send(("segment", done))
+            if kind == "docs":
+                seg, docs = payload
+                builder = builders.get(seg)
+                if builder is None:
+                    builder = builders[seg] = SegmentBuilder(Path(root) / seg, seg)
+                    uids[seg] = []
+                for uid, doc in docs:
+                    builder.add(doc)
+                    uids[seg].append(uid)
+            elif kind == "close":
+                number, seg = payload
+                pipe.send(("segment", number, (builders.pop(seg).write(), uids.pop(seg))))
     except EOFError:  # the build went away (killed): nothing to report to
         return
     except Exception as exc:  # reported to the build, which raises it
