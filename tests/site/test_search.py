@@ -178,12 +178,29 @@ def test_a_worker_process_indexes_a_big_cold_build(
     from newsdesk.publish.site.search import worker
 
     monkeypatch.setattr(worker, "WORKER_MIN_DOCS", 0)  # "big": index in a second process
-    monkeypatch.setattr(search_index, "SEGMENT_DOCS", 3)
+    monkeypatch.setattr(search_index, "COLD_SEGMENT_DOCS", 3)
     assert site.build(search=True).search_indexed
     assert [s["docs"] for s in _manifest(site)["segments"]] == [3, 3, 2]
     chip = sample_articles()[0]
     (results,) = search(tmp_path, served, "芯片")
     assert _found(results[:1], chip)
+
+
+@needs_node
+def test_segments_spilled_to_disk_answer_like_segments_built_in_memory(
+    site: SiteBuilder, served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.publish.site.search import segment
+
+    queries = ["芯片", "新能源汽车", "大模型 生产", "python", "显卡", "合并窗口", "鳄鱼"]
+    site.build(search=True)
+    in_memory = search(tmp_path, served, *queries)
+    monkeypatch.setattr(segment, "_SPILL_DOCS", 2)  # runs of two documents each
+    shutil.rmtree(site.out / "search-index")
+    site.build(search=True, force=True)  # a cold build that writes the index anew
+    assert not list((site.out / "search-index").rglob(".run*")), "runs are removed"
+    assert search(tmp_path, served, *queries) == in_memory
+    assert any(in_memory) and not in_memory[-1]
 
 
 @needs_node
@@ -393,7 +410,7 @@ def test_big_updates_fill_whole_segments_newest_remainder_first() -> None:
 def test_cold_build_of_many_articles_writes_full_segments(
     site: SiteBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search_index, "SEGMENT_DOCS", 3)
+    monkeypatch.setattr(search_index, "COLD_SEGMENT_DOCS", 3)
     site.build(search=True)  # 8 articles, newest first: 3 + 3 + 2
     sizes = [s["docs"] for s in _manifest(site)["segments"]]
     assert sizes == [3, 3, 2]

@@ -158,7 +158,9 @@ def _articles(b: _Build, pages: Pages, cold: dict[str, Any]) -> None:
     indexer = None
     if index is not None:
         big = total - done >= worker.WORKER_MIN_DOCS
-        indexer = index.cold_indexer(workers=worker.WORKERS if big else 0)
+        indexer = index.cold_indexer(
+            workers=worker.WORKERS if big else 0, expected=max(0, total - done)
+        )
     try:
         _stream(b, pages, cold, pending, index, indexer)
     finally:

@@ -32,7 +32,8 @@ __all__ = ["FOLDER", "MANIFEST", "SEGMENT_DOCS", "SearchIndex"]
 FOLDER = "search-index"
 MANIFEST = "index.json"
 _VERSION = 2
-SEGMENT_DOCS = 32768  # a segment never holds more: bounds build memory and merge cost
+SEGMENT_DOCS = 32768  # segments merged from small ones stop here (bounds a merge's cost)
+COLD_SEGMENT_DOCS = 131072  # a cold build's segments: few, so a query reads few files
 MERGE_FACTOR = 4  # this many segments of one size tier are merged into one
 _SMALL_TIER = 64  # tier 0 holds segments under this many live docs
 
@@ -116,10 +117,11 @@ class SearchIndex:
         self.db.execute("DELETE FROM search_pending")
         self.changed = True
 
-    def cold_indexer(self, *, workers: int) -> ColdIndexer:
-        """Where a cold build sends its documents; ``record`` what it reports written."""
+    def cold_indexer(self, *, workers: int, expected: int) -> ColdIndexer:
+        """Where a cold build sends its (about ``expected``) documents; ``record`` what it
+        reports written."""
         prefix = self._next_id().split("-")[0]
-        return ColdIndexer(self.root, prefix, SEGMENT_DOCS, workers=workers)
+        return ColdIndexer(self.root, prefix, COLD_SEGMENT_DOCS, workers=workers, expected=expected)
 
     def record(self, info: SegmentInfo, uids: Sequence[str]) -> None:
         self.db.execute(
@@ -162,7 +164,7 @@ class SearchIndex:
         done = 0
         for chunk in _chunks(new, SEGMENT_DOCS):
             seg = self._next_id()
-            builder, uids = SegmentBuilder(self.root / seg, seg), []
+            builder, uids = SegmentBuilder(self.root / seg, seg, len(chunk)), []
             for uid, doc in load(chunk):
                 builder.add(doc)
                 uids.append(uid)

@@ -4,11 +4,11 @@ Files under ``search-index/<segment>/``::
 
     d<k>.json      dictionary shard k: {token: [df, [[max, n, data], ...]]}, one block per
                    impact tier: the best 64 postings (``data``: the block itself), then
-                   the next 512, 4096, ... (``data``: the number of its file in b/)
+                   the next 256, 1024, ... (``data``: the number of its file in b/)
     b/<n>.json     a block: [doc gaps, impacts] (docs ascending within the block)
     x/<doc>.txt    the document's CJK runs, one per line: a phrase query keeps only the
                    documents whose text holds the phrase itself, not just its pairs
-    r<j>.json      results 8*j .. 8*j+7: [url, title, date, source, excerpt]
+    r<j>.json      results 4*j .. 4*j+3: [url, title, date, source, excerpt]
 
 An impact is a document's BM25 weight for the token (k1 1.2, b 0.75, a title occurrence
 counting three times), quantised to 1..255; the page multiplies it by the token's idf.
@@ -23,24 +23,26 @@ import functools
 import json
 import math
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import sub
 from pathlib import Path
 from typing import Any
 
-from .tokens import analyze, shard_key, shard_of
+from . import runs
+from .tokens import analyze
 
 __all__ = ["RESULTS_PER_FILE", "Doc", "SegmentBuilder", "SegmentInfo"]
 
-RESULTS_PER_FILE = 8  # small files: the page fetches one per result it shows
+RESULTS_PER_FILE = 4  # small files: the page fetches one per result it shows
 _K1, _B = 1.2, 0.75
 _TITLE_EXTRA = 2  # a title occurrence counts 1 + 2 times
 _FIRST_BLOCK = 64  # the best postings of a token: in the dictionary entry itself
-_BLOCK_GROWTH = 8  # the next tiers (512, 4096, ...) are files, read only when needed
-_SHARD_BYTES = 4096  # aimed-at dictionary shard size
-_MAX_SHARDS = 8192
+_BLOCK_GROWTH = 4  # the next tiers (256, 1024, ...) are files, read only when needed
+_TOKENS_PER_SHARD = 32  # about 2-4 KB per dictionary shard
+_MAX_SHARDS = 65536
+_SPILL_DOCS = 16384  # postings of this many documents at most are held in memory
 
 
 @dataclass(frozen=True)
@@ -65,23 +67,33 @@ class SegmentInfo:
 
 class SegmentBuilder:
     """Collects documents (newest first) and writes them as one segment into ``folder``
-    (made now: each document's text is written as it arrives)."""
+    (made now: each document's text is written as it arrives). ``capacity``: the most
+    documents it will get; with more than ``_SPILL_DOCS`` its postings are spilled to
+    sorted runs on disk, and the shard count is set at the first spill from the tokens
+    seen so far and the growth a vocabulary shows (Heaps' law: about docs ** 0.6)."""
 
-    def __init__(self, folder: Path, seg_id: str) -> None:
-        self.folder, self.id = folder, seg_id
+    def __init__(self, folder: Path, seg_id: str, capacity: int) -> None:
+        self.folder, self.id, self.capacity = folder, seg_id, capacity
         (folder / "x").mkdir(parents=True)
+        self.shards = 0  # decided at the first spill, or when written
         self.results: list[tuple[str, ...]] = []
         self.newest = 0.0
         self._length_sum = 0
         # token -> postings, each (255 - impact) << 40 | doc: one int per posting keeps
         # building cheap, and plain int order is best impact first, then by doc
         self._postings: dict[str, array[int]] = {}
+        self._runs: list[Path] = []
 
     def __len__(self) -> int:
         return len(self.results)
 
     def add(self, doc: Doc) -> None:
         n = len(self.results)
+        if n and n % _SPILL_DOCS == 0:
+            if not self.shards:
+                growth = (self.capacity / n) ** 0.6
+                self.shards = _shard_count(round(len(self._postings) * growth))
+            self._spill()
         self.results.append(doc.result)
         self.newest = max(self.newest, doc.published)
         title = analyze(doc.title)
@@ -116,26 +128,39 @@ class SegmentBuilder:
         folder = self.folder
         (folder / "b").mkdir()
         blocks = _BlockWriter(folder / "b")
-        entries: dict[str, list[Any]] = {}
-        for token, entry in self._postings.items():
-            entries[token] = _entry(entry, blocks)
-        self._postings = {}
-        shards = _shard_count(sum(len(t) + 12 * _inline_size(e) for t, e in entries.items()))
-        buckets: list[dict[str, Any]] = [{} for _ in range(shards)]
-        keys: dict[str, int] = {}
-        for token, value in entries.items():
-            key = shard_key(token)
-            k = keys.get(key)
-            if k is None:
-                k = keys[key] = shard_of(key, shards)
-            buckets[k][token] = value
-        for k, bucket in enumerate(buckets):
-            if bucket:
-                write_json(folder / f"d{k}.json", bucket)
+        bucket: dict[str, Any] = {}
+        current = -1
+        for shard, token, postings in self._ordered():
+            if shard != current and bucket:
+                write_json(folder / f"d{current}.json", bucket)
+                bucket = {}
+            current = shard
+            bucket[token] = _entry(postings, blocks)
+        if bucket:
+            write_json(folder / f"d{current}.json", bucket)
         for j in range(0, len(self.results), RESULTS_PER_FILE):
             part = self.results[j : j + RESULTS_PER_FILE]
             write_json(folder / f"r{j // RESULTS_PER_FILE}.json", part)
-        return SegmentInfo(self.id, len(self.results), shards, self.newest)
+        return SegmentInfo(self.id, len(self.results), self.shards, self.newest)
+
+    def _spill(self) -> None:
+        self._runs.append(self.folder / f".run{len(self._runs)}")
+        runs.spill(self._postings, self._runs[-1], self.shards)
+        self._postings = {}
+
+    def _ordered(self) -> Iterator[tuple[int, str, array[int]]]:
+        """Every token's postings, in (shard, token) order: merged from the runs spilled
+        to disk, or straight from memory."""
+        if not self._runs:
+            self.shards = _shard_count(len(self._postings))
+            postings, self._postings = self._postings, {}
+            for shard, token in runs.sort_tokens(postings, self.shards):
+                yield shard, token, postings.pop(token)
+            return
+        self._spill()
+        yield from runs.merged(self._runs)
+        for run in self._runs:
+            run.unlink()
 
 
 @functools.cache
@@ -193,13 +218,8 @@ def _gaps(values: Sequence[int]) -> list[int]:
     return list(map(sub, values, chain((0,), values)))
 
 
-def _inline_size(entry: list[Any]) -> int:
-    """Postings held inline in a dictionary entry (to size the shards)."""
-    return sum(block[1] for block in entry[1] if not isinstance(block[2], int)) + 2
-
-
-def _shard_count(approx_bytes: int) -> int:
-    want = max(1, math.ceil(approx_bytes / _SHARD_BYTES))
+def _shard_count(tokens: int) -> int:
+    want = max(1, math.ceil(tokens / _TOKENS_PER_SHARD))
     return min(_MAX_SHARDS, 1 << (want - 1).bit_length())
 
 

@@ -33,8 +33,11 @@ Written = tuple[SegmentInfo, list[str]]  # a segment and the uids of its docs, i
 class ColdIndexer:
     """Indexes documents sent newest first; ``written()`` hands over finished segments."""
 
-    def __init__(self, root: Path, prefix: str, size: int, *, workers: int) -> None:
+    def __init__(
+        self, root: Path, prefix: str, size: int, *, workers: int, expected: int = 0
+    ) -> None:
         self.root, self.prefix, self.size = root, prefix, size
+        self.expected = expected  # documents to come, about: the last segment's capacity
         self._sent = 0  # documents so far
         self._reported: dict[int, Written] = {}  # segment number -> written, any order
         self._next = 0  # the next segment to hand over
@@ -63,6 +66,10 @@ class ColdIndexer:
     def _segment(self, number: int) -> str:
         return f"{self.prefix}-{number + 1}-{secrets.token_hex(3)}"
 
+    def _capacity(self, number: int) -> int:
+        left = self.expected - number * self.size
+        return min(self.size, left) if left > 0 else self.size
+
     def add(self, uid: str, doc: Doc) -> None:
         self._check()
         number = self._sent // self.size
@@ -71,7 +78,8 @@ class ColdIndexer:
         self._sent += 1
         if not self._pipes:
             if self._builder is None:
-                self._builder = SegmentBuilder(self.root / self._seg, self._seg)
+                capacity = self._capacity(number)
+                self._builder = SegmentBuilder(self.root / self._seg, self._seg, capacity)
             self._builder.add(doc)
             self._uids.append(uid)
             if self._sent % self.size == 0:
@@ -81,7 +89,7 @@ class ColdIndexer:
         full = self._sent % self.size == 0
         if len(self._batch) >= _BATCH or full:
             pipe = self._pipes[number % len(self._pipes)]
-            pipe.send(("docs", self._seg, self._batch))
+            pipe.send(("docs", self._seg, self._capacity(number), self._batch))
             self._batch = []
             if full:
                 pipe.send(("close", number, self._seg))
@@ -131,7 +139,7 @@ class ColdIndexer:
             if self._sent % self.size:  # a partly filled segment is still open
                 pipe = self._pipes[number % len(self._pipes)]
                 if self._batch:
-                    pipe.send(("docs", self._seg, self._batch))
+                    pipe.send(("docs", self._seg, self._capacity(number), self._batch))
                 pipe.send(("close", number, self._seg))
             self._batch = []
             for pipe in self._pipes:
@@ -161,10 +169,10 @@ def _work(pipe: Connection, root: str) -> None:
                 pipe.send(("done",))
                 return
             if kind == "docs":
-                seg, docs = payload
+                seg, capacity, docs = payload
                 builder = builders.get(seg)
                 if builder is None:
-                    builder = builders[seg] = SegmentBuilder(Path(root) / seg, seg)
+                    builder = builders[seg] = SegmentBuilder(Path(root) / seg, seg, capacity)
                     uids[seg] = []
                 for uid, doc in docs:
                     builder.add(doc)

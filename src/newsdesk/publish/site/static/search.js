@@ -13,7 +13,8 @@ const WORD = "0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff";
 const RUNS = new RegExp(`([${CJK}]+)|([${WORD}]+)`, "g");
 const MAX_WORD = 32;
 const SHOWN = 30;
-const BUDGET = 400 * 1024; // index bytes a query may read before answering with what it has
+const BUDGET = 300 * 1024; // index bytes a query may read before answering with what it has
+const BYTES_PER_POSTING = 7; // a block's size, about, from its count of postings
 
 export function normalize(text) {
   return text.normalize("NFKC").toLowerCase();
@@ -266,13 +267,22 @@ class Query {
         this.complete = open < 0;
         return found.slice(0, want);
       }
-      // Read the next block of every cursor in a segment that may still hold a better
-      // document than the last one shown.
+      // Read the next block of the cursors of segments that may still hold a better
+      // document than the last one shown: the most promising first, within the budget.
       const floor = found.length >= want ? found[want - 1].score : 0;
-      const reads = [];
+      const next = [];
       for (const s of this.segs) {
         if (s.open < floor || s.open < 0) continue;
-        for (const c of s.cursors.values()) if (c.bound > 0) reads.push(this.advance(c));
+        for (const c of s.cursors.values()) if (c.bound > 0) next.push([s.open, c]);
+      }
+      next.sort((a, b) => b[0] - a[0]);
+      let room = BUDGET - this.index.read;
+      const reads = [];
+      for (const [, c] of next) {
+        const cost = c.blocks[c.next][1] * BYTES_PER_POSTING;
+        if (reads.length && cost > room) break;
+        room -= cost;
+        reads.push(this.advance(c));
       }
       if (!reads.length) {
         this.complete = true;
