@@ -22,7 +22,7 @@ from typing import Any
 from newsdesk.models import Article
 
 CST = timezone(timedelta(hours=8))
-START = datetime(2024, 1, 1, tzinfo=CST)  # article 0; article i is i minutes later
+START = datetime(2022, 1, 1, tzinfo=CST)  # article 0; article i is i minutes later
 SEED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seed_post.md"
 _EXTRA = (
     "芯片 产能 新能源 汽车 销量 大模型 开源 社区 发布 版本 性能 提升 市场 投资 融资 用户 手机 "
@@ -87,7 +87,7 @@ def body(i: int) -> str:
         sentences = "，".join(_sentence(rnd, rnd.randint(4, 9)) for _ in range(rnd.randint(3, 6)))
         parts.append(f"<p>{sentences}。</p>")
         if p in (1, 4) and rnd.random() < 0.7:
-            image = f"http://zkres1.myzaker.com/2024{i % 12 + 1:02d}/{i:024x}_{p}_1024.jpg"
+            image = f"http://zkres1.myzaker.com/2022{i % 12 + 1:02d}/{i:024x}_{p}_1024.jpg"
             parts.append(
                 f'<div class="img_box"><div class="content_img_div"><img src="{image}" '
                 f'data-height="533" data-width="800"></div></div>'
@@ -110,7 +110,7 @@ def article(i: int, feed: Feed) -> Article:
         published=START + timedelta(minutes=i),
         html=body(i),
         content_hash=f"synthetic-{i}",
-        head_image=f"http://zkres1.myzaker.com/2024{i % 12 + 1:02d}/{i:024x}_1_1024.jpg",
+        head_image=f"http://zkres1.myzaker.com/2022{i % 12 + 1:02d}/{i:024x}_1_1024.jpg",
     )
 
 
@@ -186,7 +186,7 @@ def _rss(n: int, round_: int, items: int) -> bytes:
         rows.append(
             f"<item><title>{_sentence(random.Random(i), 5)}</title>"
             f"<link>http://farm.example/{guid}</link><guid>{guid}</guid>"
-            f"<pubDate>Tue, 18 Nov 2025 08:{k % 60:02d}:00 +0800</pubDate>"
+            f"<pubDate>Wed, 18 Nov 2020 08:{k % 60:02d}:00 +0800</pubDate>"
             f"<description><![CDATA[{body(i)}]]></description></item>"
         )
     return (
@@ -198,7 +198,8 @@ def _rss(n: int, round_: int, items: int) -> bytes:
 
 class Farm:
     """``count`` RSS feeds on 127.0.0.1 (``/f/<n>.xml``), every item new after each
-    ``next_round()``; ``/s/<n>.xml`` are the mirror's own feeds, empty."""
+    ``next_round()`` (dated 2020, older than the synthetic articles, so the benchmark's
+    one new article is the newest); ``/s/<n>.xml`` are the mirror's own feeds, empty."""
 
     def __init__(self, count: int, items: int) -> None:
         self.count, self.items, self.round = count, items, 0

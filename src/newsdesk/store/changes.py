@@ -78,6 +78,10 @@ _COMMON = (
     "INSERT INTO publish_cursors (target) SELECT DISTINCT target FROM publish_state",
     # Publishing asks "does another article own this file name?" for new posts only.
     "CREATE INDEX ix_publish_state_filename ON publish_state (filename)",
+    # A fetch whose items are all new checks whether the feed changed its guids: by
+    # link (indexed since version 1), then by content hash, which walked every article
+    # of the feed.
+    "CREATE INDEX ix_articles_feed_hash ON articles (feed_key, content_hash)",
 )
 
 _BUMP = "UPDATE change_counter SET value = value + 1 WHERE id = 1;"
@@ -122,7 +126,8 @@ _POSTGRES = (
 
 
 def add_change_feed(conn: Connection) -> None:
-    """Schema step: the counter, ``articles.seq``, the removal log, the publish cursors."""
+    """Schema step: the counter, ``articles.seq``, the removal log, the publish cursors,
+    and two lookup indexes."""
     dialect = _SQLITE if conn.dialect.name == "sqlite" else _POSTGRES
     for statement in (*_COMMON, *dialect):
         conn.exec_driver_sql(statement)

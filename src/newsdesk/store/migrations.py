@@ -135,7 +135,10 @@ _V2_PUBLISH_STATE = _sql(
 MIGRATIONS: list[Migration] = [
     Migration("feeds, articles, tombstones", _V1_CORE_TABLES),
     Migration("publish_state; per-channel retention index", _V2_PUBLISH_STATE),
-    Migration("article change sequence, removal log, publish cursors", changes.add_change_feed),
+    Migration(
+        "article change sequence, removal log, publish cursors; filename and hash indexes",
+        changes.add_change_feed,
+    ),
 ]
 
 CURRENT_VERSION = len(MIGRATIONS)

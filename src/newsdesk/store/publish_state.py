@@ -154,12 +154,19 @@ def owners_of(
     conn: Connection, targets: Sequence[str], names: Sequence[str]
 ) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
+    wanted = set(targets)
     for part in chunks(sorted(set(names))):
+        # By file name alone: with the targets in the query too, SQLite (without ANALYZE
+        # statistics) walks the primary key's target prefix, every post of the target.
         rows = conn.execute(
             sa.select(
-                publish_state.c.filename, publish_state.c.feed_key, publish_state.c.article_id
-            ).where(publish_state.c.filename.in_(part), publish_state.c.target.in_(list(targets)))
+                publish_state.c.filename,
+                publish_state.c.feed_key,
+                publish_state.c.article_id,
+                publish_state.c.target,
+            ).where(publish_state.c.filename.in_(part))
         )
         for row in rows:
-            found[str(row[0])] = (str(row[1]), str(row[2]))
+            if row[3] in wanted:
+                found[str(row[0])] = (str(row[1]), str(row[2]))
     return found

@@ -14,7 +14,7 @@ const RUNS = new RegExp(`([${CJK}]+)|([${WORD}]+)`, "g");
 const MAX_WORD = 32;
 const SHOWN = 30;
 const BUDGET = 300 * 1024; // index bytes a query may read before answering with what it has
-const BYTES_PER_POSTING = 7; // a block's size, about, from its count of postings
+const BYTES_PER_POSTING = 10; // a block's size, about, from its count of postings
 
 export function normalize(text) {
   return text.normalize("NFKC").toLowerCase();
@@ -102,6 +102,7 @@ class Query {
     this.segs = [];
     this.results = [];
     this.complete = false;
+    this.estimate = 0; // matches in all, when known without reading them
     this.verified = new Map(); // "order:doc" -> whether its phrases are really phrases
   }
 
@@ -153,6 +154,11 @@ class Query {
     }
     // A segment missing any term can match nothing.
     this.segs = this.segs.filter((s) => !s.terms.includes(null));
+    // One token: how many documents hold it (deleted copies aside) is known already.
+    const [only] = this.terms;
+    if (this.terms.length === 1 && only.exact && only.exact.length === 1) {
+      this.estimate = this.segs.reduce((n, s) => n + s.terms[0].exact[0].df, 0);
+    }
   }
 
   cursor(s, token, entry) {
@@ -262,7 +268,11 @@ class Query {
       }
       found.sort((a, b) => b.score - a.score || a.s.order - b.s.order || a.doc - b.doc);
       this.results = found;
-      const enough = found.length >= want && found[want - 1].score >= open;
+      // Enough: the shown results are proven the best; or, with several terms, that
+      // many documents are known to match them all from their best blocks (proving the
+      // order of common words' flat scores would read most of their postings).
+      const enough =
+        found.length >= want && (found[want - 1].score >= open || this.terms.length > 1);
       if (open < 0 || enough || this.index.read > BUDGET) {
         this.complete = open < 0;
         return found.slice(0, want);
@@ -425,9 +435,9 @@ function start() {
   function describe() {
     const n = query.results.length;
     if (!n) return `没有找到与“${text}”相关的文章`;
-    return query.complete
-      ? `找到 ${n} 篇与“${text}”相关的文章`
-      : `找到 ${n} 篇以上与“${text}”相关的文章`;
+    if (query.complete) return `找到 ${n} 篇与“${text}”相关的文章`;
+    if (query.estimate) return `找到约 ${query.estimate} 篇与“${text}”相关的文章`;
+    return `找到 ${n} 篇以上与“${text}”相关的文章`;
   }
 
   async function show(want) {
