@@ -44,6 +44,14 @@ def plot(rows: list[dict[str, Any]], base_rate: float | None, path: Path) -> Non
         for r in rows
     ]
     ax.plot(sizes, peaks, "o-", label="peak of any command")
+    trees = [
+        max(
+            r["cold"].get("tree_mb", 0),
+            *(r[k][c].get("tree_mb", 0) for k in ("one", "same") for c in ("publish", "build")),
+        )
+        for r in rows
+    ]
+    ax.plot(sizes, trees, "o--", label="with its search workers")
     if all("run" in r for r in rows):
         ax.plot(sizes, [r["run"]["mb"] for r in rows], "o-", label="newsdesk run")
     ax.axhline(1024, color="grey", linestyle="--", linewidth=1, label="target 1 GB")
