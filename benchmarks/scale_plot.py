@@ -80,6 +80,49 @@ def plot(rows: list[dict[str, Any]], base_rate: float | None, path: Path) -> Non
     fig.savefig(path)
 
 
+def table(rows: list[dict[str, Any]], base_rate: float | None) -> str:
+    """The figures as a Markdown table, one column per run (a baseline ref first)."""
+
+    def pair(r: dict[str, Any], key: str) -> str:
+        d = r[key]
+        total = d["publish"]["s"] + d["build"]["s"]
+        return f"{total:.2f} s ({d['publish']['s']:.2f} + {d['build']['s']:.2f})"
+
+    def peak(r: dict[str, Any]) -> str:
+        cmds = [r["cold"], *(r[k][c] for k in ("one", "same") for c in ("publish", "build"))]
+        one = max(c["mb"] for c in cmds)
+        tree = max(c.get("tree_mb", 0) for c in cmds)
+        return f"{one:.0f} MB ({tree:.0f} MB with workers)"
+
+    def search(r: dict[str, Any], key: str) -> str:
+        if "search" not in r:
+            return "–"
+        s = r["search"][key]
+        return f"{s['kb']:.0f} KB, {s['ms']:.0f} ms"
+
+    def run(r: dict[str, Any]) -> str:
+        if "run" not in r:
+            return "–"
+        rate = r["run"]["rate"]
+        return f"{rate:.0f} items/s" + (f" ({rate / base_rate:.2f}×)" if base_rate else "")
+
+    lines = [
+        ("articles stored", lambda r: f"{r['size']:,}" + (f" ({r['ref']})" if "ref" in r else "")),
+        ("cold `newsdesk build` (target < 600 s)", lambda r: f"{r['cold']['s']:.0f} s"),
+        ("one new article: publish + build (< 1 s)", lambda r: pair(r, "one")),
+        ("nothing changed: publish + build (< 1 s)", lambda r: pair(r, "same")),
+        ("peak memory of a command (< 1 GB)", peak),
+        ("search, one word (< 500 KB, < 300 ms)", lambda r: search(r, "one")),
+        ("search, two words (< 500 KB, < 300 ms)", lambda r: search(r, "two")),
+        ("`newsdesk run` over the farm (× rate at 10k)", run),
+    ]
+    out = ["| what | " + " | ".join(lines[0][1](r) for r in rows) + " |"]
+    out.append("|---|" + "---|" * len(rows))
+    out += [f"| {name} | " + " | ".join(fn(r) for r in rows) + " |" for name, fn in lines[1:]]
+    return "\n".join(out)
+
+
 if __name__ == "__main__":
     saved = json.loads(Path(sys.argv[1]).read_text())
     plot(saved["rows"], saved.get("base_rate"), Path(sys.argv[2]))
+    print(table(saved["rows"], saved.get("base_rate")))

@@ -506,7 +506,7 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
     upto = store.change_position()
     summary = PublishSummary(target=target, out_dir=out_dir)
     written: list[tuple[str, str, str, str]] = []
-    dirty = False
+    dirty: list[Path] = []  # files changed in this batch
     names_seen: set[str] = set()
     for batch in _batches(store.pending(state_name, upto=upto), _MARK_BATCH):
         keys = [(a.feed_key, a.article_id) for a in batch]
@@ -524,11 +524,12 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
             _checkpoint("written")
             setattr(summary, outcome, getattr(summary, outcome) + 1)
             written.append((article.feed_key, article.article_id, article.content_hash, name))
-            dirty = dirty or outcome != "unchanged"
+            if outcome != "unchanged":
+                dirty.append(out_dir / name)
         if dirty:  # files are durable before the store says they were written
-            flush_to_disk()
+            flush_to_disk(dirty)
         store.mark_written(state_name, written)
-        written, dirty = [], False
+        written, dirty = [], []
     store.advance_target(state_name, upto)
     for old in old_targets:  # settings changed: the old records are dead weight now
         if old != state_name:
