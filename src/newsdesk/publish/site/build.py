@@ -255,8 +255,7 @@ class _Build:
                     continue
                 e = self.state.entry(row)
                 e.article = full[(row[2], row[3])]
-                title, text = pages.search_text(e)
-                yield uid, Doc(title, text, pages.result(e), e.article.published.timestamp())
+                yield uid, pages.search_doc(e)
 
     # Incremental builds
 

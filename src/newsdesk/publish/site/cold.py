@@ -21,7 +21,7 @@ from newsdesk.models import Article
 from .catalog import Entry, Listing, page_count, page_span
 from .output import Output
 from .pages import Pages, entry_row
-from .search import Doc, SearchIndex, worker
+from .search import SearchIndex, worker
 
 if TYPE_CHECKING:
     from .build import _Build
@@ -179,11 +179,13 @@ def _stream(
     source, o = b.source, b.options
     total, done = source.count(), cold["done"]
 
+    first = done  # documents before this pass: indexed, or queued by _restore
+
     def record(written: list[worker.Written]) -> bool:
-        assert index is not None
+        assert index is not None and indexer is not None
         for info, uids in written:
             index.record(info, uids)
-            cold["indexed"] += len(uids)  # documents are indexed in the order sent
+        cold["indexed"] = first + indexer.indexed
         return bool(written)
 
     rows: list[tuple[Any, ...]] = []
@@ -194,8 +196,7 @@ def _stream(
             rows.append(entry_row(e, listings, article.html, o.excerpt_chars))
             pending.arrive(listings[1].id, e)
             if indexer is not None:
-                title, text = pages.search_text(e)
-                indexer.add(e.uid, Doc(title, text, pages.result(e), article.published.timestamp()))
+                indexer.add(e.uid, pages.search_doc(e, extract=not indexer.lanes_remote))
             done += 1
             if done % 512 == 0:
                 b.progress("articles", done, max(total, done))

@@ -21,6 +21,7 @@ from .catalog import Entry, Listing, page_count, page_folder, page_span
 from .options import FeedHealth, SiteOptions
 from .output import Output, digest
 from .render import ListPage, Renderer
+from .search import Doc
 from .source import ArticleSource
 from .state import SiteState
 from .text import excerpt, plain_text
@@ -113,10 +114,17 @@ class Pages:
         body = self.r.body(a.html, a.feed_key)
         self.out.write(e.folder + "index.html", self.r.article(e, body, older, newer))
 
-    def search_text(self, e: Entry) -> tuple[str, str]:
-        """(title, everything else searchable) of a full entry."""
+    def search_doc(self, e: Entry, *, extract: bool = True) -> Doc:
+        """What the search index takes of a full entry: its title, its body's text (or,
+        without ``extract``, its HTML, for the worker indexing it to extract), its
+        author and categories, and the result it shows."""
         a = e.article
-        return a.title, " ".join((plain_text(a.html), a.author, a.source, a.channel, a.group))
+        names = " ".join((a.author, a.source, a.channel, a.group))
+        result = self.result(e)
+        when = a.published.timestamp()
+        if not extract:
+            return Doc(a.title, names, result, when, html=a.html)
+        return Doc(a.title, f"{plain_text(a.html)} {names}", result, when)
 
     def result(self, e: Entry) -> tuple[str, str, str, str, str]:
         a = e.article

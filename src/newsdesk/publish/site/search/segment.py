@@ -30,6 +30,7 @@ from operator import sub
 from pathlib import Path
 from typing import Any
 
+from ..text import plain_text
 from . import runs
 from .tokens import analyze
 
@@ -53,6 +54,9 @@ class Doc:
     text: str  # everything else searchable: body text, source, channel, author
     result: tuple[str, str, str, str, str]  # url, title, date, source, excerpt
     published: float  # a timestamp: segments are ordered newest first
+    # The body's HTML, when its text is to be extracted where the document is indexed
+    # (a worker process) and added to ``text``.
+    html: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,8 @@ class SegmentBuilder:
         self.results.append(doc.result)
         self.newest = max(self.newest, doc.published)
         title = analyze(doc.title)
-        body = analyze(doc.text, chars=False)
+        text = f"{plain_text(doc.html)} {doc.text}" if doc.html else doc.text
+        body = analyze(text, chars=False)
         if title.runs or body.runs:
             (self.folder / "x" / f"{n}.txt").write_bytes(f"{title.runs}\n{body.runs}".encode())
         length = title.length + body.length
