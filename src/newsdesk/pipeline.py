@@ -16,6 +16,7 @@ import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -508,7 +509,8 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
     written: list[tuple[str, str, str, str]] = []
     dirty: list[Path] = []  # files changed in this batch
     names_seen: set[str] = set()
-    for batch in _batches(store.pending(state_name, upto=upto), _MARK_BATCH):
+    pending = iter(store.pending(state_name, upto=upto))
+    while batch := list(islice(pending, _MARK_BATCH)):
         keys = [(a.feed_key, a.article_id) for a in batch]
         known_files = store.written_names(old_targets, keys) if old_targets else {}
         rendered = [(a, *renderer(a)) for a in batch]
@@ -536,17 +538,6 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
             store.forget_target(old)
     marker.unlink(missing_ok=True)
     return summary
-
-
-def _batches(items: Iterable[Article], size: int) -> Iterable[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _unclaimed(name: str, key: tuple[str, str], owners: dict[str, tuple[str, str]]) -> str:
