@@ -218,6 +218,7 @@ class Store:
         where = [articles.articles.c.feed_key == feed_key] if feed_key is not None else []
         return self._stream(
             "read articles",
+            articles.iter_pages,
             where=where,
             with_html=with_html,
             newest_first=newest_first,
@@ -257,9 +258,10 @@ class Store:
         with self._read("read articles") as conn:
             return articles.get_many(conn, list(dict.fromkeys(keys)), with_html=with_html)
 
-    def _stream(self, action: str, **options: Any) -> Iterator[Article]:
+    def _stream(self, action: str, pages: Any, **options: Any) -> Iterator[Article]:
+        """``pages`` (iter_pages or iter_changed) on fresh connections, errors translated."""
         with translate_errors(f"cannot {action} in {self.display}"):
-            yield from articles.iter_pages(self._engine.connect, **options)
+            yield from pages(self._engine.connect, **options)
 
     # -- the change feed (changes.py) ---------------------------------------------------
 
@@ -272,10 +274,14 @@ class Store:
         self, since: int, upto: int, *, with_html: bool = True, batch: int = 500
     ) -> Iterator[Article]:
         """Articles inserted or changed in (since, upto], in the order they changed."""
-        with translate_errors(f"cannot read changed articles in {self.display}"):
-            yield from articles.iter_changed(
-                self._engine.connect, since=since, upto=upto, with_html=with_html, batch=batch
-            )
+        return self._stream(
+            "read changed articles",
+            articles.iter_changed,
+            since=since,
+            upto=upto,
+            with_html=with_html,
+            batch=batch,
+        )
 
     def iter_removed(self, since: int, upto: int) -> Iterator[tuple[str, str]]:
         """(feed_key, article_id) of articles deleted or re-keyed in (since, upto].
@@ -304,38 +310,12 @@ class Store:
             since = changes.publish_cursor(conn, target)
             if since is not None and upto is None:
                 upto = changes.position(conn)
+        action = f"list pending articles for {target}"
+        options = {"where": [stale], "from_": joined, "with_html": with_html, "batch": batch}
         if since is None:
-            return self._stream(
-                f"list pending articles for {target}",
-                where=[stale],
-                from_=joined,
-                with_html=with_html,
-                newest_first=False,
-                batch=batch,
-            )
+            return self._stream(action, articles.iter_pages, newest_first=False, **options)
         assert upto is not None
-        return self._changed_pending(target, since, upto, joined, stale, with_html, batch)
-
-    def _changed_pending(
-        self,
-        target: str,
-        since: int,
-        upto: int,
-        joined: Any,
-        stale: Any,
-        with_html: bool,
-        batch: int,
-    ) -> Iterator[Article]:
-        with translate_errors(f"cannot list pending articles for {target} in {self.display}"):
-            yield from articles.iter_changed(
-                self._engine.connect,
-                since=since,
-                upto=upto,
-                where=[stale],
-                from_=joined,
-                with_html=with_html,
-                batch=batch,
-            )
+        return self._stream(action, articles.iter_changed, since=since, upto=upto, **options)
 
     def advance_target(self, target: str, upto: int) -> None:
         """Record that ``target`` has written every article changed up to ``upto``.
