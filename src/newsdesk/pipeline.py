@@ -16,6 +16,7 @@ import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -58,6 +59,7 @@ def _checkpoint(name: str) -> None:
 # Bumped when the rendered output changes shape, so every post is re-rendered once.
 RENDER_VERSION = "1"
 _MARK_BATCH = 200  # files marked written per transaction while publishing
+_PUBLISHING = ".newsdesk-publishing"  # present while a publish runs: a crash left it
 
 
 @dataclass
@@ -578,7 +580,11 @@ def _fingerprint(config: Config, target: str) -> str:
         config.image_proxy,
         repr(config.raw_proxy_server),
     ]
-    parts += [f"{s.key}={s.image_proxy}" for s in config.sources]
+    # Only feeds with their own image proxy: adding an ordinary feed re-renders no post.
+    default = config.image_proxy or (USE_PROXY_SERVER if config.proxy_server else "")
+    parts += [
+        f"{s.key}={s.image_proxy}" for s in config.sources if s.image_proxy != (default or None)
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
@@ -592,50 +598,56 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
 
     renderer, out_dir = _renderer(config, target)
     state_name = f"{target}:{_fingerprint(config, target)}"
+    marker = out_dir / _PUBLISHING
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        if marker.exists():  # a killed run may have left temp files; we hold the run lock
+            for stale in out_dir.glob(".*.tmp"):
+                stale.unlink(missing_ok=True)
+        marker.touch()
     except OSError as exc:
         raise PublishError(f"cannot create the {target} output folder {out_dir}: {exc}") from exc
-    for stale in out_dir.glob(".*.tmp"):  # left by a killed run; we hold the run lock
-        stale.unlink(missing_ok=True)
     # A post keeps the file it was first written to, even when the store later renamed its
     # article (a feed that changed every guid) or the settings changed the target's name.
-    # Read before anything is forgotten, so that no crash or --full can lose the names.
+    # Names are looked up for the pending articles only, in every record this target
+    # ever kept, so that no crash or --full can lose them.
     old_targets = [t for t in store.targets() if t.split(":", 1)[0] == target]
-    known_files: dict[tuple[str, str], str] = {}
-    for old in old_targets:
-        known_files.update(store.written_files(old))
-    owners = {name: key for key, name in known_files.items()}
     if full:
-        store.forget_target(state_name)
+        store.reset_target(state_name)
+    # Only what changed after the last complete pass is looked at (the store's cursor).
+    upto = store.change_position()
     summary = PublishSummary(target=target, out_dir=out_dir)
     written: list[tuple[str, str, str, str]] = []
-    dirty = False
+    dirty: list[Path] = []  # files changed in this batch
     names_seen: set[str] = set()
-    for article in store.pending(state_name):
-        key = (article.feed_key, article.article_id)
-        name, text = renderer(article)
-        name = known_files.get(key) or _unclaimed(name, key, owners)
-        if name in names_seen:  # two articles, one file: a bug, never silently overwrite
-            raise RuntimeError(f"two articles map to the same file {name}")
-        names_seen.add(name)
-        outcome = write_if_changed(out_dir / name, text, fsync=False)
-        _checkpoint("written")
-        setattr(summary, outcome, getattr(summary, outcome) + 1)
-        written.append((article.feed_key, article.article_id, article.content_hash, name))
-        dirty = dirty or outcome != "unchanged"
-        if len(written) >= _MARK_BATCH:
-            if dirty:  # files are durable before the store says they were written
-                flush_to_disk()
-            store.mark_written(state_name, written)
-            written, dirty = [], False
-    if written:
-        if dirty:
-            flush_to_disk()
+    pending = iter(store.pending(state_name, upto=upto))
+    while batch := list(islice(pending, _MARK_BATCH)):
+        keys = [(a.feed_key, a.article_id) for a in batch]
+        known_files = store.written_names(old_targets, keys) if old_targets else {}
+        rendered = [(a, *renderer(a)) for a in batch]
+        fresh = [name for a, name, _ in rendered if (a.feed_key, a.article_id) not in known_files]
+        owners = store.file_owners(old_targets, fresh) if old_targets and fresh else {}
+        for article, default_name, text in rendered:
+            key = (article.feed_key, article.article_id)
+            name = known_files.get(key) or _unclaimed(default_name, key, owners)
+            if name in names_seen:  # two articles, one file: a bug, never silently overwrite
+                raise RuntimeError(f"two articles map to the same file {name}")
+            names_seen.add(name)
+            outcome = write_if_changed(out_dir / name, text, fsync=False)
+            _checkpoint("written")
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+            written.append((article.feed_key, article.article_id, article.content_hash, name))
+            if outcome != "unchanged":
+                dirty.append(out_dir / name)
+        if dirty:  # files are durable before the store says they were written
+            flush_to_disk(dirty)
         store.mark_written(state_name, written)
+        written, dirty = [], []
+    store.advance_target(state_name, upto)
     for old in old_targets:  # settings changed: the old records are dead weight now
         if old != state_name:
             store.forget_target(old)
+    marker.unlink(missing_ok=True)
     return summary
 
 

@@ -56,6 +56,7 @@ def site_options(config: Config, *, full: bool = False, search: bool | None = No
         timezone=config.site.timezone,
         force=full,
         search=search_due(config) if search is None else search,
+        search_enabled=config.site.search,
     )
 
 
@@ -67,8 +68,12 @@ def build_from_store(
     search: bool | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Any:
-    """Build ``site.out_dir`` from the stored articles and feed health."""
-    from newsdesk.publish.site import FeedHealth, build_site
+    """Build ``site.out_dir`` from the stored articles and feed health.
+
+    Incremental: the state file (``site.state_file``, by default beside out_dir) holds
+    the store position the last build reached, and only what changed after it is read.
+    """
+    from newsdesk.publish.site import FeedHealth, StoreSource, build_site
 
     states = store.feed_states()
     feeds = []
@@ -89,10 +94,10 @@ def build_from_store(
 
     return build_site(
         config.site.out_dir,
-        articles=store.iter_articles(with_html=False),
-        load_html=store.load_html,
+        source=StoreSource(store),
         feeds=feeds,
         options=site_options(config, full=full, search=search),
+        state_file=config.site.state_file,
         progress=progress,
     )
 
@@ -100,8 +105,8 @@ def build_from_store(
 def site_app(out_dir: Path, mounts: Sequence[tuple[str, Any]] = ()) -> Any:
     """The ASGI app ``newsdesk serve`` runs: ``mounts`` (path, ASGI app) first, then out_dir.
 
-    Dotfiles are never served (the build manifest ``.newsdesk-site.sqlite``, temporary
-    files); hosts that publish out_dir by copying it should exclude them too.
+    Dotfiles are never served (temporary files, or the build state older versions kept
+    in out_dir); hosts that publish out_dir by copying it should exclude them too.
     """
     import stat
     from contextlib import AsyncExitStack, asynccontextmanager

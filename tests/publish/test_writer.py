@@ -119,3 +119,22 @@ def test_temp_file_left_by_a_killed_run_is_reused(tmp_path: Path) -> None:
     assert write_if_changed(tmp_path / "a.md", "one", fsync=False) == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
     assert (tmp_path / "a.md").read_text() == "one"
+
+
+def test_a_few_posts_are_synced_alone_and_many_with_one_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.publish import writer
+
+    calls: list[str] = []
+    monkeypatch.setattr(writer.os, "sync", lambda: calls.append("sync"))
+    real_fsync = writer.os.fsync
+    monkeypatch.setattr(writer.os, "fsync", lambda fd: calls.append("fsync") or real_fsync(fd))
+    posts = [tmp_path / f"{i}.md" for i in range(40)]
+    for post in posts:
+        writer.write_if_changed(post, "正文", fsync=False)
+    writer.flush_to_disk(posts[:1])
+    assert "sync" not in calls and calls.count("fsync") == 2, "the post, then its folder"
+    calls.clear()
+    writer.flush_to_disk(posts)
+    assert calls == ["sync"], "one sync of everything beats forty fsyncs"

@@ -1,4 +1,4 @@
-"""Pagination anchored at the oldest page, and folder names for Chinese categories."""
+"""Pagination anchored at the oldest page, sort keys, and folder names for Chinese categories."""
 
 from __future__ import annotations
 
@@ -7,38 +7,59 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from newsdesk.models import Article
-from newsdesk.publish.site.catalog import Listing, make_catalog, paginate
+from newsdesk.publish.site.catalog import page_count, page_of, page_span, sort_key
 from newsdesk.publish.site.paths import slugify, unique_slugs
 
 
-def _listing(n: int) -> Listing:
-    return Listing("home", "", "", list(range(n)))  # type: ignore[arg-type]
+def _pages(n: int, per_page: int) -> list[tuple[int, list[int]]]:
+    """(number, entries) of every page of a list of n entries (0 newest), first page first."""
+    items = list(range(n))
+    count = page_count(n, per_page)
+    out = []
+    for number in range(count, 0, -1):
+        offset, length = page_span(number, count, n, per_page)
+        out.append((number, items[offset : offset + length]))
+    return out
 
 
 @given(st.integers(0, 400), st.integers(1, 50))
 def test_pages_partition_the_list_in_order(n: int, per_page: int) -> None:
-    pages = paginate(_listing(n), per_page)
-    assert [x for p in pages for x in p.entries] == list(range(n))
-    assert pages[0].folder == "" and pages[0].newer is None
-    assert all(len(p.entries) == per_page for p in pages[1:])
+    pages = _pages(n, per_page)
+    assert [x for _, p in pages for x in p] == list(range(n))
+    assert all(len(p) == per_page for _, p in pages[1:])
     if n >= per_page:
-        assert per_page <= len(pages[0].entries) < 2 * per_page
+        assert per_page <= len(pages[0][1]) < 2 * per_page
 
 
 @given(st.integers(0, 400), st.integers(1, 50))
 @example(5, 2)  # the page count grows: the old first page moves to a numbered folder
 @example(6, 2)  # the page count stays
 def test_a_new_item_changes_only_the_first_page(n: int, per_page: int) -> None:
-    before = paginate(_listing(n), per_page)
-    after = paginate(Listing("home", "", "", [-1, *range(n)]), per_page)  # type: ignore[arg-type]
-    assert after[0].folder == before[0].folder and after[0].entries[0] == -1
-    assert len(after) in (len(before), len(before) + 1)
-    # Every older page keeps its folder, entries and older link, matched by number. (Its
-    # newer link may change when the old first page gets a numbered folder.)
-    by_number = {p.number: (p.folder, p.entries, p.older) for p in after}
-    for p in before[1:]:
-        assert by_number.get(p.number) == (p.folder, p.entries, p.older), p.number
+    before = dict(_pages(n, per_page))
+    after = dict(_pages(n + 1, per_page))  # entry numbers shift: compare from the oldest
+    first_before, first_after = max(before), max(after)
+    assert first_after in (first_before, first_before + 1)
+    for number, entries in before.items():
+        if number != first_before:
+            assert [x + 1 for x in entries] == after[number], number
+
+
+@given(st.integers(1, 400), st.integers(1, 50), st.data())
+def test_page_of_finds_the_page_holding_an_entry(
+    n: int, per_page: int, data: st.DataObject
+) -> None:
+    older = data.draw(st.integers(0, n - 1))  # entries older than the one looked for
+    count = page_count(n, per_page)
+    number = page_of(older, count, per_page)
+    offset, length = page_span(number, count, n, per_page)
+    newest_first = n - 1 - older
+    assert offset <= newest_first < offset + length
+
+
+def test_sort_keys_order_newest_first_then_by_uid() -> None:
+    t = datetime(2026, 1, 1, tzinfo=UTC)
+    keys = [sort_key(t, "b"), sort_key(t + timedelta(seconds=1), "z"), sort_key(t, "a")]
+    assert sorted(keys) == [keys[1], keys[2], keys[0]]
 
 
 def test_slugs_keep_chinese_and_drop_unsafe_characters() -> None:
@@ -53,17 +74,3 @@ def test_colliding_slugs_are_made_unique() -> None:
     slugs = unique_slugs({"CnBeta", "cnbeta", "page"})
     assert len(set(slugs.values())) == 3
     assert slugs["page"] != "page", "reserved for pagination folders"
-
-
-def test_neighbours_stay_within_a_source() -> None:
-    t = datetime(2026, 1, 1, tzinfo=UTC)
-
-    def art(i: int, source: str) -> Article:
-        return Article(
-            f"f-{source}", str(i), "g", source, "c", f"t{i}", None, "", t + timedelta(hours=i), ""
-        )
-
-    cat = make_catalog([art(1, "A"), art(2, "B"), art(3, "A")], UTC)
-    by_id = {e.article.article_id: e for e in cat.entries}
-    assert by_id["3"].older is by_id["1"] and by_id["1"].newer is by_id["3"]
-    assert by_id["2"].older is None and by_id["2"].newer is None

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.publish.site import build_site
-from newsdesk.publish.site.output import MANIFEST
 from newsdesk.publish.site.paths import article_id
+from newsdesk.publish.site.state import default_state_file
 from newsdesk.publish.site.theme import BUNDLED
 
 from .conftest import SiteBuilder
@@ -33,7 +33,7 @@ def test_no_change_rebuild_writes_nothing(site: SiteBuilder) -> None:
     again = site.build(per_page=4)
     assert first.pages_written > 30
     assert (again.pages_written, again.pages_deleted) == (0, 0)
-    assert again.pages_unchanged == first.pages_written
+    assert again.pages_unchanged == 1, "only the sources page (feed health) is rendered"
     assert site.loads == [], "an unchanged site must not load any article body"
 
 
@@ -110,9 +110,9 @@ def test_no_temporary_files_left(site: SiteBuilder) -> None:
     assert not [p for p in site.out.rglob("*") if p.name.endswith(".tmp")]
 
 
-def test_lost_manifest_rebuilds_everything(site: SiteBuilder) -> None:
+def test_lost_state_rebuilds_everything(site: SiteBuilder) -> None:
     first = site.build()
-    (site.out / MANIFEST).unlink()
+    default_state_file(site.out).unlink()
     again = site.build()
     assert again.pages_written + again.pages_unchanged == first.pages_written
     assert again.pages_written == first.pages_written
@@ -151,3 +151,13 @@ def test_new_excerpt_length_refreshes_cached_excerpts(site: SiteBuilder) -> None
     site.build(per_page=4, excerpt_chars=5)
     home = (site.out / "index.html").read_text()
     assert "据报道，国…" in home
+
+
+def test_a_deleted_output_folder_is_built_again(site: SiteBuilder) -> None:
+    import shutil
+
+    first = site.build()
+    shutil.rmtree(site.out)
+    again = site.build()
+    assert again.pages_written == first.pages_written
+    assert (site.out / "index.html").is_file()

@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdesk.models import Article
-from newsdesk.publish.site import output
 from newsdesk.publish.site.search import index as search_index
 from newsdesk.publish.site.search.tokens import shard_key, shard_of, tokens
+from newsdesk.publish.site.state import SiteState
 
 from .conftest import SiteBuilder
 from .samples import new_article, sample_articles
@@ -90,17 +90,17 @@ def _manifest(site: SiteBuilder) -> dict:
 # Tokens
 
 
-def test_chinese_is_indexed_as_pairs_and_last_characters() -> None:
-    assert tokens("国产芯片") == {"国产", "产芯", "芯片", "片"}
+def test_chinese_is_indexed_as_pairs_and_single_characters() -> None:
+    assert tokens("国产芯片") == {"国产", "产芯", "芯片", "国", "产", "芯", "片"}
     assert tokens("芯") == {"芯"}
     # NFKC folds full-width letters; words are lowercased; single letters are dropped.
-    assert tokens("ＡＩ芯片 iPhone 15 a") == {"ai", "芯片", "片", "iphone", "15"}
+    assert tokens("ＡＩ芯片 iPhone 15 a") == {"ai", "芯片", "芯", "片", "iphone", "15"}
     assert tokens("Ünïcode Привет") == {"ünïcode", "привет"}
     assert tokens("x" * 80) == {"x" * 32}
 
 
 def test_tokens_of_one_key_share_a_shard() -> None:
-    assert shard_key("芯片") == "芯" and shard_key("iphone") == "ip"
+    assert shard_key("芯片") == "芯片" and shard_key("iphone") == "ip"
     assert shard_of("芯", 1) == 0
     assert {shard_of(k, 256) for k in "的一是了我不人在他有这个上们来到时大地为"} != {0}
 
@@ -116,6 +116,19 @@ _TEXT = st.text(
     ),
     max_size=60,
 )
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_skipping_nfkc_for_stable_text_changes_no_token(text: str) -> None:
+    import re
+
+    from newsdesk.publish.site.search import tokens as tokens_module
+
+    fast = tokens(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tokens_module, "_STABLE", re.compile("(?!)"))  # always normalize
+        assert tokens(text) == fast
 
 
 @needs_node
@@ -151,6 +164,48 @@ def test_search_finds_titles_bodies_and_single_characters(
 
 
 @needs_node
+def test_code_blocks_are_searchable(site: SiteBuilder, served: str, tmp_path: Path) -> None:
+    site.build(search=True)
+    python = sample_articles()[5]  # "<pre><code>def f():\n    return 42</code></pre>"
+    (results,) = search(tmp_path, served, "return 42")
+    assert _found(results, python)
+
+
+@needs_node
+def test_a_worker_process_indexes_a_big_cold_build(
+    site: SiteBuilder, served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.publish.site.search import worker
+
+    monkeypatch.setattr(worker, "WORKER_MIN_DOCS", 0)  # "big": index in worker processes
+    monkeypatch.setattr(search_index, "COLD_SEGMENT_DOCS", 3)
+    monkeypatch.setattr(search_index, "MERGE_FACTOR", 100)  # keep the segments apart
+    assert site.build(search=True).search_indexed
+    # Two workers take the articles in turn: 0 2 4 | 6 and 1 3 5 | 7.
+    assert sorted(s["docs"] for s in _manifest(site)["segments"]) == [1, 1, 3, 3]
+    chip = sample_articles()[0]
+    (results,) = search(tmp_path, served, "芯片")
+    assert _found(results[:1], chip)
+
+
+@needs_node
+def test_segments_spilled_to_disk_answer_like_segments_built_in_memory(
+    site: SiteBuilder, served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.publish.site.search import segment
+
+    queries = ["芯片", "新能源汽车", "大模型 生产", "python", "显卡", "合并窗口", "鳄鱼"]
+    site.build(search=True)
+    in_memory = search(tmp_path, served, *queries)
+    monkeypatch.setattr(segment, "_SPILL_DOCS", 2)  # runs of two documents each
+    shutil.rmtree(site.out / "search-index")
+    site.build(search=True, force=True)  # a cold build that writes the index anew
+    assert not list((site.out / "search-index").rglob(".run*")), "runs are removed"
+    assert search(tmp_path, served, *queries) == in_memory
+    assert any(in_memory) and not in_memory[-1]
+
+
+@needs_node
 def test_odd_queries_find_nothing_without_failing(
     site: SiteBuilder, served: str, tmp_path: Path
 ) -> None:
@@ -167,6 +222,43 @@ def test_title_matches_rank_first(site: SiteBuilder, served: str, tmp_path: Path
     (results,) = search(tmp_path, served, "芯片")
     assert [_found([r], first) for r in results[:1]] == [True]
     assert _found(results, in_body)
+
+
+def _twins(n: int, body: str, hours: int = 1) -> list[Article]:
+    """Articles alike in everything a search scores, ``hours`` apart, oldest last."""
+    base = new_article()
+    return [
+        replace(
+            base,
+            article_id=f"{base.article_id}-{i}",
+            title=f"第{i}号快讯",
+            html=body,
+            published=base.published - timedelta(hours=hours * i),
+            content_hash=f"t{i}",
+        )
+        for i in range(n)
+    ]
+
+
+@needs_node
+def test_equal_scores_go_to_the_newer_article(
+    site: SiteBuilder, served: str, tmp_path: Path
+) -> None:
+    twins = _twins(3, "<p>固态电池的量产时间表公布。</p>")
+    site.build([*sample_articles(), twins[2], twins[0], twins[1]], search=True)
+    (results,) = search(tmp_path, served, "固态电池")
+    assert [next(i for i, t in enumerate(twins) if _found([r], t)) for r in results] == [0, 1, 2]
+
+
+@needs_node
+def test_more_occurrences_rank_higher_than_newer(
+    site: SiteBuilder, served: str, tmp_path: Path
+) -> None:
+    newer, older = _twins(2, "<p>固态电池。</p>" + "<p>其他消息。</p>" * 3)
+    older = replace(older, html="<p>固态电池。</p>" * 3 + "<p>其他消息。</p>", content_hash="x")
+    site.build([*sample_articles(), newer, older], search=True)
+    (results,) = search(tmp_path, served, "固态电池")
+    assert _found(results[:1], older) and _found(results[1:], newer)
 
 
 @needs_node
@@ -258,10 +350,11 @@ def test_a_crash_before_the_state_is_saved_is_repaired(
 ) -> None:
     site.build(search=True)
 
-    def crash(self: output.Output, key: str, state: dict) -> None:
+    def crash(self: SiteState) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(output.Output, "save_state", crash)
+    # The new segment and index.json are written; the state saying so is not.
+    monkeypatch.setattr(SiteState, "commit", crash)
     with pytest.raises(OSError):
         site.build([*sample_articles(), new_article()], search=True)
     monkeypatch.undo()
@@ -319,32 +412,36 @@ def test_big_updates_fill_whole_segments_newest_remainder_first() -> None:
 def test_cold_build_of_many_articles_writes_full_segments(
     site: SiteBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search_index, "SEGMENT_DOCS", 3)
-    site.build(search=True)  # 8 articles
+    monkeypatch.setattr(search_index, "COLD_SEGMENT_DOCS", 3)
+    site.build(search=True)  # 8 articles, newest first: 3 + 3 + 2
     sizes = [s["docs"] for s in _manifest(site)["segments"]]
-    assert sorted(sizes) == [2, 3, 3]
-    shards = {s["id"]: s["shards"] for s in _manifest(site)["segments"]}
-    for seg, count in shards.items():
-        files = {p.name for p in (site.out / "search-index" / seg).iterdir()}
-        assert files <= {f"t{k}.json" for k in range(count)} | {"m0.json"}
+    assert sizes == [3, 3, 2]
+    for seg in _manifest(site)["segments"]:
+        files = {p.name for p in (site.out / "search-index" / seg["id"]).iterdir()}
+        shards = {f"d{k}.json" for k in range(seg["shards"])}
+        assert files <= shards | {"r0.json", "b", "x"} and files & shards
 
 
-def test_progress_reports_article_pages_and_indexing(site: SiteBuilder) -> None:
+def test_progress_reports_article_pages_lists_and_indexing(site: SiteBuilder) -> None:
     from newsdesk.publish.site import build_site
 
     from .samples import metadata_only, sample_feeds, sample_options
 
-    seen: list[tuple[str, int, int]] = []
-    light, bodies = metadata_only(sample_articles())
-    build_site(
-        site.out,
-        articles=light,
-        load_html=lambda a: bodies[a.article_id],
-        feeds=sample_feeds(),
-        options=sample_options(search=True),
-        progress=lambda *event: seen.append(event),
-    )
-    stages = {stage for stage, _, _ in seen}
-    assert stages == {"articles", "search"}
-    assert ("search", 8, 8) in seen and ("articles", 8, 8) in seen
-    assert seen[0] == ("articles", 0, 8)
+    def build(articles: list[Article]) -> list[tuple[str, int, int]]:
+        seen: list[tuple[str, int, int]] = []
+        light, bodies = metadata_only(articles)
+        build_site(
+            site.out,
+            articles=light,
+            load_html=lambda a: bodies[a.article_id],
+            feeds=sample_feeds(),
+            options=sample_options(search=True),
+            progress=lambda *event: seen.append(event),
+        )
+        return seen
+
+    cold = build(sample_articles())
+    assert {stage for stage, _, _ in cold} == {"articles", "lists"}
+    assert ("articles", 8, 8) in cold and ("lists", 8, 8) in cold
+    one = build([*sample_articles(), new_article()])
+    assert ("search", 1, 1) in one and ("articles", 2, 2) in one

@@ -11,7 +11,8 @@ import pytest
 
 from newsdesk import sitebuild
 from newsdesk.config import parse_config
-from newsdesk.publish.site.output import MANIFEST
+from newsdesk.publish.site.build import OLD_MANIFEST
+from newsdesk.publish.site.state import default_state_file
 
 from .conftest import SiteBuilder
 from .samples import IMAGE, sample_articles, sample_options
@@ -46,14 +47,52 @@ def test_dotfiles_are_not_served(site: SiteBuilder) -> None:
     site.build()
     (site.out / ".hidden").mkdir()
     (site.out / ".hidden" / "x.txt").write_text("secret")
-    assert (site.out / MANIFEST).is_file()
+    (site.out / OLD_MANIFEST).write_bytes(b"SQLite format 3\0")
     with _client(sitebuild.site_app(site.out)) as client:
         assert client.get("/").status_code == 200
         assert client.get("/static/site.css").status_code == 200
-        for path in (f"/{MANIFEST}", "/%2Enewsdesk-site.sqlite", "/.hidden/x.txt", "/a/.x"):
+        for path in (f"/{OLD_MANIFEST}", "/%2Enewsdesk-site.sqlite", "/.hidden/x.txt", "/a/.x"):
             response = client.get(path)
             assert response.status_code == 404, path
             assert b"SQLite" not in response.content and b"secret" not in response.content
+
+
+def test_the_build_state_lives_outside_the_uploaded_folder(site: SiteBuilder) -> None:
+    site.build()
+    state = default_state_file(site.out)
+    assert state.is_file() and site.out not in state.parents
+    assert [p.name for p in site.out.rglob(".*")] == [], "out_dir holds the site only"
+
+
+def test_a_state_left_inside_out_dir_by_an_older_version_is_moved_out(
+    site: SiteBuilder,
+) -> None:
+    import marshal
+    import sqlite3
+
+    first = site.build()
+    state = default_state_file(site.out)
+    # What versions before kept in out_dir: a manifest whose page records end with a
+    # hash of the bytes written, which the new state takes over.
+    pages = dict(sqlite3.connect(state).execute("SELECT path, out FROM pages").fetchall())
+    state.unlink()
+    old = sqlite3.connect(site.out / OLD_MANIFEST)
+    old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    blob = {"pages": {p: "inputs" + out.hex() for p, out in pages.items()}}
+    old.execute("INSERT INTO meta VALUES ('state', ?)", (marshal.dumps(blob),))
+    old.execute("PRAGMA user_version = 4")
+    old.commit()
+    old.close()
+    again = site.build()
+    assert not (site.out / OLD_MANIFEST).exists() and state.is_file()
+    assert again.pages_written == 0, "every page's bytes were known: none rewritten"
+    assert again.pages_unchanged == first.pages_written
+
+
+def test_state_file_is_a_site_key(tmp_path: Path) -> None:
+    config = _config(tmp_path, "  state_file: cache/site.sqlite\n")
+    assert config.site.state_file == tmp_path / "cache/site.sqlite"
+    assert _config(tmp_path, "  title: t\n").site.state_file is None
 
 
 class _Recorder:

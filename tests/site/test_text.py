@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.publish.site.text import excerpt, xml_safe
+from newsdesk.publish.site.text import excerpt, plain_text, xml_safe
 
 CASES = [
     ("<p>你好，<b>世界</b>。</p>", 20, "你好， 世界 。"),
@@ -39,3 +39,11 @@ def test_excerpt_does_not_leak_a_cut_tag() -> None:
 
 def test_xml_safe_drops_forbidden_characters() -> None:
     assert xml_safe("a\x00b\x0bc\td\n") == "abc\td\n"
+
+
+def test_search_text_keeps_code_but_not_what_is_never_shown() -> None:
+    html = (
+        "<p>发布。</p><pre><code>def frobnicate():\n    return 42</code></pre>"
+        "<script>tracker()</script><style>p{}</style><p>更快。</p>"
+    )
+    assert plain_text(html) == "发布。 def frobnicate(): return 42 更快。"

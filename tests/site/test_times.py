@@ -58,7 +58,7 @@ def test_every_page_and_the_search_index_use_the_sites_zone(site: SiteBuilder) -
     assert ("2026-11-20T08:00:00+04:00", "2026-11-20 08:00 UTC+4") in sources
     results = [
         row
-        for f in Path(site.out / "search-index").rglob("m*.json")
+        for f in Path(site.out / "search-index").rglob("r*.json")
         for row in json.loads(f.read_text(encoding="utf-8"))
     ]
     assert results and all(r[2].endswith(" UTC+4") and r[5].endswith("+04:00") for r in results)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -94,3 +96,18 @@ def test_groups_whose_slugs_collide_build(site: SiteBuilder) -> None:
     ]
     site.build(articles)  # used to fail: "page written twice in one build"
     assert len(list((site.out / "g").glob("*/index.html"))) == 3
+
+
+@given(st.text(alphabet=st.sampled_from("ab.-:/?#[]@ \t\n\x00\x7f1例"), max_size=20))
+def test_the_fast_path_of_is_http_agrees_with_parsing(rest: str) -> None:
+    from urllib.parse import urlsplit
+
+    from newsdesk.publish.site import paths
+
+    for url in (f"http://{rest}", f"https://{rest}"):
+        try:
+            parts = urlsplit(url.strip())
+            want = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+        except ValueError:
+            want = False
+        assert paths.is_http(url) == want, url

@@ -45,10 +45,14 @@ class FetchProgress:
 
 
 class BuildProgress:
-    """Site build progress bars on stderr (article pages, then search); silent off a TTY."""
+    """Site build progress bars on stderr (article pages, lists, search); silent off a TTY."""
 
     def __init__(self) -> None:
-        self._labels = {"articles": "article pages", "search": "search index"}
+        self._labels = {
+            "articles": "article pages",
+            "lists": "list pages",
+            "search": "search index",
+        }
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),

@@ -24,7 +24,10 @@ __all__ = ["build", "serve"]
 def build(ctx: click.Context, full: bool, search: bool | None) -> None:
     """Build the standalone static site into `site.out_dir` (default ./public).
 
-    Incremental: only pages whose content changed are rewritten. To keep the site
+    Incremental: only what changed in the store since the last build is read, and only
+    the pages it reaches are rendered. A first build (or --full, or new settings)
+    renders everything with a progress bar; if it is interrupted, the next build
+    continues where it stopped. To keep the site
     fresh without running this by hand, use `newsdesk run --build`, or put `site`
     in `outputs` (run, publish and watch then rebuild it after publishing).
     """

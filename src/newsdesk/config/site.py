@@ -28,6 +28,9 @@ class SiteSettings:
     # incremental (new articles only), so this is rarely worth setting.
     search_interval: float = 0.0
     timezone: str = "Asia/Shanghai"  # every time on the site is shown in this zone
+    # What makes builds incremental; None: beside out_dir (never inside: out_dir is
+    # what gets uploaded).
+    state_file: Path | None = None
 
 
 SITE_KEYS = (
@@ -41,6 +44,7 @@ SITE_KEYS = (
     "search",
     "search_interval",
     "timezone",
+    "state_file",
 )
 
 
@@ -52,6 +56,7 @@ def site_settings(
         return SiteSettings(out_dir=base_dir / "public", timezone=timezone)
     v.known_keys(raw, SITE_KEYS, "site")
     theme = v.optional_string(raw, "theme_dir")
+    state_file = v.optional_string(raw, "state_file")
     base_path = v.string(raw, "base_path", "/")
     if not base_path.endswith("/"):
         base_path += "/"
@@ -66,4 +71,5 @@ def site_settings(
         search=v.boolean(raw, "search", True),
         search_interval=v.duration(raw, "search_interval", 0.0, allow_zero=True),
         timezone=v.timezone(raw, "timezone", timezone),
+        state_file=resolve_path(base_dir, state_file) if state_file else None,
     )

@@ -1,7 +1,7 @@
 """The only publish module that touches the disk.
 
     write_if_changed(path, text) -> "new" | "updated" | "unchanged"
-    flush_to_disk()  (one sync for a batch written with fsync=False)
+    flush_to_disk(paths)  (one sync for a batch written with fsync=False)
     remove_posts(posts_dir, filenames) -> list of removed names
 
 Writes are atomic (a temp file in the same folder, fsync, ``os.replace``), so a reader or a
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -92,9 +92,24 @@ def _read_if_exists(name: str) -> bytes | None:
         raise PublishError(f"cannot read {name}: {exc}") from exc
 
 
-def flush_to_disk() -> None:
-    """Make every write so far durable (one ``sync`` for a whole batch of posts)."""
-    os.sync()
+_FEW = 16  # up to this many files are synced one by one
+
+
+def flush_to_disk(paths: Sequence[Path] = ()) -> None:
+    """Make the writes so far durable: a few ``paths`` one by one (with their folders),
+    else everything with one ``sync``, which costs what every dirty file of the machine
+    costs (seconds on a busy disk), so a publish of one new post does not pay it."""
+    if not 0 < len(paths) <= _FEW:
+        os.sync()
+        return
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for folder in {path.parent for path in paths}:
+        _fsync_dir(folder)
 
 
 def remove_posts(posts_dir: Path, filenames: Iterable[str]) -> list[str]:

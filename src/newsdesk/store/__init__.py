@@ -47,15 +47,33 @@ Articles
     batch=500) -> Iterator[Article]`` streams in pages (html is "" without with_html).
     ``Store.get_article(feed_key, article_id) -> Article | None``;
     ``Store.load_html(article: Article) -> str`` (the body of a light listing's article,
-    "" once pruned); ``Store.count_articles(*, feed_key=None) -> int``.
+    "" once pruned); ``Store.load_articles(keys, *, with_html=True) -> {(feed_key,
+    article_id): Article}`` (one query per 250 keys); ``Store.count_articles(*,
+    feed_key=None) -> int``. ``iter_articles(after=(published, feed_key, article_id))``
+    resumes a pass.
+
+Change feed (``changes.py``)
+    Every insert or update of an article takes the next number of one store-wide counter
+    (``articles.seq``, set by triggers); deletions and re-keyed articles are logged in
+    ``article_removals``. Numbers become visible in commit order.
+    ``Store.change_position() -> int``; ``Store.iter_changed(since, upto, *, with_html=True,
+    batch=500) -> Iterator[Article]`` (changed in (since, upto], in change order);
+    ``Store.iter_removed(since, upto) -> Iterator[(feed_key, article_id)]``. A reader
+    keeps the position it has handled and pays only for what changed after it.
 
 Publishing bookkeeping (per target, e.g. "hexo")
-    ``Store.pending(target, *, with_html=True, batch=500) -> Iterator[Article]``: articles
-    whose current content_hash the target has not recorded as written, oldest first.
+    ``Store.pending(target, *, with_html=True, batch=500, upto=None) -> Iterator[Article]``:
+    articles whose current content_hash the target has not recorded as written; once the
+    target has a cursor, only those changed after it (in change order), else every
+    article once (oldest first). ``Store.advance_target(target, upto)`` records a
+    complete pass (``upto`` read with ``change_position`` before it).
     ``Store.mark_written(target, items: Sequence[tuple[feed_key, article_id,
     content_hash, filename]], *, now=None)``.
-    ``Store.written_files(target) -> dict[tuple[feed_key, article_id], filename]``.
-    ``Store.forget_target(target) -> int`` (for a full republish).
+    ``Store.written_files(target) -> dict[tuple[feed_key, article_id], filename]``;
+    ``Store.written_names(targets, keys)`` and ``Store.file_owners(targets, names)`` look
+    up only the given keys or names. ``Store.targets()``.
+    ``Store.reset_target(target)`` (a full republish that keeps file names);
+    ``Store.forget_target(target) -> int``.
 
 Retention
     ``Store.prune(*, keep_days: int | None, keep_per_channel: int | None, now) ->
@@ -71,8 +89,9 @@ Errors
 
 from __future__ import annotations
 
+from newsdesk.store.engine import open_store
 from newsdesk.store.migrations import CURRENT_VERSION
 from newsdesk.store.save import SaveReport
-from newsdesk.store.store import Pruned, Store, open_store
+from newsdesk.store.store import Pruned, Store
 
 __all__ = ["CURRENT_VERSION", "Pruned", "SaveReport", "Store", "open_store"]

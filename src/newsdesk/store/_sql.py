@@ -76,6 +76,18 @@ def chunks(items: Sequence[T] | Iterable[T], size: int = CHUNK) -> Iterator[list
         yield batch
 
 
+def by_feed(keys: Iterable[tuple[str, str]], size: int = CHUNK) -> Iterator[tuple[str, list[str]]]:
+    """(feed_key, article ids) chunks of ``keys``: a ``feed_key = ? AND article_id IN
+    (...)`` query walks the primary key, where a (feed_key, article_id) IN list of pairs
+    makes SQLite scan the whole table."""
+    grouped: dict[str, list[str]] = {}
+    for feed_key, article_id in keys:
+        grouped.setdefault(feed_key, []).append(article_id)
+    for feed_key, ids in grouped.items():
+        for part in chunks(ids, size):
+            yield feed_key, part
+
+
 def ids_matching(
     conn: Connection, table: sa.Table, feed_key: str, column: str, values: Iterable[str]
 ) -> dict[str, list[str]]:

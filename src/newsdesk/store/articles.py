@@ -38,6 +38,8 @@ articles = sa.Table(
     sa.Column("first_seen", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("raw_hash", sa.Text),  # the item as fetched; NULL for articles stored before
+    # Set by triggers to the store's next change number on every change (changes.py).
+    sa.Column("seq", sa.BigInteger, nullable=False, server_default="0"),
 )
 
 _KEY = (articles.c.feed_key, articles.c.article_id)
@@ -276,6 +278,12 @@ def html_of(conn: Connection, feed_key: str, article_id: str) -> str | None:
     ).scalar_one_or_none()
 
 
+def names(conn: Connection) -> list[tuple[str, str, str]]:
+    # Served from ix_articles_channel alone (it starts with the three names).
+    query = sa.select(articles.c.group_name, articles.c.source_name, articles.c.channel_name)
+    return [(r[0], r[1], r[2]) for r in conn.execute(query.distinct())]
+
+
 def count(conn: Connection, feed_key: str | None = None) -> int:
     query = sa.select(sa.func.count()).select_from(articles)
     if feed_key is not None:
@@ -291,8 +299,10 @@ def iter_pages(
     with_html: bool = True,
     newest_first: bool = True,
     batch: int = 500,
+    after: tuple[datetime, str, str] | None = None,
 ) -> Iterator[Article]:
-    """Stream articles a page at a time with keyset pagination.
+    """Stream articles a page at a time with keyset pagination (from ``after``, a
+    (published, feed_key, article_id) position, when given).
 
     Each page is its own short query on a fresh connection, so a slow consumer holds no
     transaction open (a long SQLite read would stall WAL checkpoints) and memory stays at
@@ -302,7 +312,8 @@ def iter_pages(
         raise ValueError(f"batch must be at least 1, got {batch}")
     columns = _listing(_FULL if with_html else _LIGHT)
     order = (articles.c.published, articles.c.feed_key, articles.c.article_id)
-    after: tuple[datetime, str, str] | None = None
+    if after is not None:
+        after = (to_utc(after[0]), after[1], after[2])
     while True:
         query = sa.select(*columns).select_from(from_).where(*where)
         if after is not None:
@@ -320,6 +331,54 @@ def iter_pages(
             return
         last = rows[-1]
         after = (_aware(last.published), last.feed_key, last.article_id)
+
+
+def iter_changed(
+    connect: Connect,
+    *,
+    since: int,
+    upto: int,
+    where: Sequence[sa.ColumnElement[bool]] = (),
+    from_: sa.FromClause = articles,
+    with_html: bool = True,
+    batch: int = 500,
+) -> Iterator[Article]:
+    """Stream the articles changed in (since, upto], in the order they changed.
+
+    Keyset pagination on ``seq`` (unique above 0, indexed), one short query per page.
+    """
+    if batch < 1:
+        raise ValueError(f"batch must be at least 1, got {batch}")
+    columns = (*_listing(_FULL if with_html else _LIGHT), articles.c.seq)
+    while since < upto:
+        query = (
+            sa.select(*columns)
+            .select_from(from_)
+            .where(articles.c.seq > since, articles.c.seq <= upto, *where)
+            .order_by(articles.c.seq)
+            .limit(batch)
+        )
+        with connect() as conn:
+            rows = conn.execute(query).all()
+        for row in rows:
+            yield from_row(row[:-1])
+        if len(rows) < batch:
+            return
+        since = rows[-1][-1]
+
+
+def get_many(
+    conn: Connection, keys: Sequence[tuple[str, str]], *, with_html: bool = True
+) -> dict[tuple[str, str], Article]:
+    """The stored articles among ``keys`` (feed_key, article_id), by key."""
+    found: dict[tuple[str, str], Article] = {}
+    columns = _listing(_FULL if with_html else _LIGHT)
+    for feed_key, ids in _sql.by_feed(keys, 250):
+        query = sa.select(*columns).where(
+            articles.c.feed_key == feed_key, articles.c.article_id.in_(ids)
+        )
+        found.update(((row[0], row[1]), from_row(row)) for row in conn.execute(query))
+    return found
 
 
 def prune_candidates(

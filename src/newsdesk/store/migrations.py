@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from newsdesk.errors import StoreError
+from newsdesk.store import changes
 from newsdesk.store._sql import UTCDateTime, metadata, translate_errors
 
 schema_version = sa.Table(
@@ -148,6 +149,10 @@ MIGRATIONS: list[Migration] = [
     Migration("publish_state; per-channel retention index", _V2_PUBLISH_STATE),
     Migration("articles.raw_hash: unchanged items are not cleaned again", _RAW_HASH),
     Migration("feed schedule hints, Retry-After and parse notes", _FEED_SCHEDULE),
+    Migration(
+        "article change sequence, removal log, publish cursors; filename and hash indexes",
+        changes.add_change_feed,
+    ),
 ]
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -13,7 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from newsdesk.store._sql import UTCDateTime, chunks, metadata, upsert
+from newsdesk.store import changes
+from newsdesk.store._sql import UTCDateTime, by_feed, chunks, metadata, upsert
 from newsdesk.store.articles import articles
 
 publish_state = sa.Table(
@@ -52,6 +53,7 @@ def pending_join(target: str) -> tuple[sa.FromClause, sa.ColumnElement[bool]]:
 
 
 def mark(conn: Connection, target: str, items: Sequence[Written], now: datetime) -> None:
+    changes.set_publish_cursor(conn, target, None)  # the target is known from now on
     rows = [
         {
             "target": target,
@@ -94,14 +96,14 @@ def files_of(
 ) -> dict[tuple[str, str], dict[str, str]]:
     """For each (feed_key, article_id): {target: filename} of every target that wrote it."""
     found: dict[tuple[str, str], dict[str, str]] = {}
-    for part in chunks(keys):
+    for feed_key, ids in by_feed(keys):
         rows = conn.execute(
             sa.select(
                 publish_state.c.feed_key,
                 publish_state.c.article_id,
                 publish_state.c.target,
                 publish_state.c.filename,
-            ).where(sa.tuple_(publish_state.c.feed_key, publish_state.c.article_id).in_(part))
+            ).where(publish_state.c.feed_key == feed_key, publish_state.c.article_id.in_(ids))
         )
         for row in rows:
             found.setdefault((row.feed_key, row.article_id), {})[row.target] = row.filename
@@ -113,10 +115,58 @@ def forget_target(conn: Connection, target: str) -> int:
     return int(result.rowcount)
 
 
-def forget_feed(conn: Connection, feed_key: str) -> None:
-    conn.execute(sa.delete(publish_state).where(publish_state.c.feed_key == feed_key))
+def mark_stale(conn: Connection, *, feed_key: str | None = None, target: str | None = None) -> None:
+    """Make the posts of a feed (or of a target) pending again, keeping their file names."""
+    column, value = (
+        (publish_state.c.feed_key, feed_key)
+        if feed_key is not None
+        else (publish_state.c.target, target)
+    )
+    conn.execute(sa.update(publish_state).where(column == value).values(content_hash=""))
 
 
-def targets(conn: Connection) -> list[str]:
-    rows = conn.execute(sa.select(publish_state.c.target).distinct().order_by("target"))
-    return [str(r[0]) for r in rows]
+def names_of(
+    conn: Connection, targets: Sequence[str], keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    rank = {t: i for i, t in enumerate(targets)}
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    for feed_key, ids in by_feed(keys, 250):
+        rows = conn.execute(
+            sa.select(
+                publish_state.c.target,
+                publish_state.c.feed_key,
+                publish_state.c.article_id,
+                publish_state.c.filename,
+            ).where(
+                publish_state.c.feed_key == feed_key,
+                publish_state.c.article_id.in_(ids),
+                publish_state.c.target.in_(list(targets)),
+            )
+        )
+        for row in rows:  # indexed, not unpacked: mypy types unpacked Row items as object
+            key, order = (str(row[1]), str(row[2])), rank[str(row[0])]
+            if key not in best or best[key][0] < order:
+                best[key] = (order, str(row[3]))
+    return {key: name for key, (_, name) in best.items()}
+
+
+def owners_of(
+    conn: Connection, targets: Sequence[str], names: Sequence[str]
+) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    wanted = set(targets)
+    for part in chunks(sorted(set(names))):
+        # By file name alone: with the targets in the query too, SQLite (without ANALYZE
+        # statistics) walks the primary key's target prefix, every post of the target.
+        rows = conn.execute(
+            sa.select(
+                publish_state.c.filename,
+                publish_state.c.feed_key,
+                publish_state.c.article_id,
+                publish_state.c.target,
+            ).where(publish_state.c.filename.in_(part))
+        )
+        for row in rows:
+            if row[3] in wanted:
+                found[str(row[0])] = (str(row[1]), str(row[2]))
+    return found

@@ -14,17 +14,12 @@ from types import TracebackType
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import Connection, Engine
 
-from newsdesk.errors import StoreError
 from newsdesk.models import Article, FeedHints, FeedSource, FeedState
-from newsdesk.store import articles, feeds, lock, migrations, publish_state, tombstones
+from newsdesk.store import articles, changes, feeds, lock, migrations, publish_state, tombstones
 from newsdesk.store._sql import to_utc, translate_errors
 from newsdesk.store.save import SaveReport, save_articles
-
-# SQLite waits this long for another writer before "database is locked".
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 class Pruned(NamedTuple):
@@ -132,7 +127,8 @@ class Store:
         """Register new feeds and refresh url/names of known ones; returns the added keys.
 
         When a feed's group/source/channel names change, its articles take the new
-        names and become pending again for every publish target (their posts move).
+        names (a change each, for the change feed) and become pending again for every
+        publish target, which keeps their file names (their posts move).
         """
         when = _now(now)
         tuples = [
@@ -145,7 +141,7 @@ class Store:
             added, renamed = feeds.sync(conn, tuples, when)
             for key in renamed:
                 articles.set_names(conn, key, *feeds.names(conn, key))
-                publish_state.forget_feed(conn, key)
+                publish_state.mark_stale(conn, feed_key=key)
         return added
 
     def record_failure(
@@ -233,15 +229,22 @@ class Store:
         with_html: bool = True,
         newest_first: bool = True,
         batch: int = 500,
+        after: tuple[datetime, str, str] | None = None,
     ) -> Iterator[Article]:
-        """Stream stored articles, ``batch`` rows per query; html is "" when not with_html."""
+        """Stream stored articles, ``batch`` rows per query; html is "" when not with_html.
+
+        ``after``: start past this (published, feed_key, article_id) position, as a
+        reader resuming an interrupted pass does.
+        """
         where = [articles.articles.c.feed_key == feed_key] if feed_key is not None else []
         return self._stream(
             "read articles",
+            articles.iter_pages,
             where=where,
             with_html=with_html,
             newest_first=newest_first,
             batch=batch,
+            after=after,
         )
 
     def get_article(self, feed_key: str, article_id: str) -> Article | None:
@@ -259,33 +262,90 @@ class Store:
         with self._read(f"read the html of article {key}") as conn:
             return articles.html_of(conn, article.feed_key, article.article_id) or ""
 
+    def names(self) -> list[tuple[str, str, str]]:
+        """Every distinct (group, source, channel) of the stored articles."""
+        with self._read("list article categories") as conn:
+            return articles.names(conn)
+
     def count_articles(self, *, feed_key: str | None = None) -> int:
         with self._read("count articles") as conn:
             return articles.count(conn, feed_key)
 
-    def _stream(self, action: str, **options: Any) -> Iterator[Article]:
+    def load_articles(
+        self, keys: Sequence[tuple[str, str]], *, with_html: bool = True
+    ) -> dict[tuple[str, str], Article]:
+        """{(feed_key, article_id): Article} of the stored articles among ``keys``
+        (one query per 250 keys)."""
+        with self._read("read articles") as conn:
+            return articles.get_many(conn, list(dict.fromkeys(keys)), with_html=with_html)
+
+    def _stream(self, action: str, pages: Any, **options: Any) -> Iterator[Article]:
+        """``pages`` (iter_pages or iter_changed) on fresh connections, errors translated."""
         with translate_errors(f"cannot {action} in {self.display}"):
-            yield from articles.iter_pages(self._engine.connect, **options)
+            yield from pages(self._engine.connect, **options)
+
+    # -- the change feed (changes.py) ---------------------------------------------------
+
+    def change_position(self) -> int:
+        """The number of the latest committed article change; grows with every change."""
+        with self._read("read the change position") as conn:
+            return changes.position(conn)
+
+    def iter_changed(
+        self, since: int, upto: int, *, with_html: bool = True, batch: int = 500
+    ) -> Iterator[Article]:
+        """Articles inserted or changed in (since, upto], in the order they changed."""
+        return self._stream(
+            "read changed articles",
+            articles.iter_changed,
+            since=since,
+            upto=upto,
+            with_html=with_html,
+            batch=batch,
+        )
+
+    def iter_removed(self, since: int, upto: int) -> Iterator[tuple[str, str]]:
+        """(feed_key, article_id) of articles deleted or re-keyed in (since, upto].
+
+        A key may have come back since (a re-keyed feed changed back): readers apply
+        removals first, then ``iter_changed`` over the same range.
+        """
+        with translate_errors(f"cannot read removed articles in {self.display}"):
+            yield from changes.iter_removed(self._engine.connect, since, upto)
 
     # -- publishing bookkeeping ----------------------------------------------------------
 
     def pending(
-        self, target: str, *, with_html: bool = True, batch: int = 500
+        self, target: str, *, with_html: bool = True, batch: int = 500, upto: int | None = None
     ) -> Iterator[Article]:
         """Articles whose current content_hash ``target`` has not recorded as written.
 
-        Oldest first. Safe to interleave with ``mark_written``: pages are keyed on
-        position, so marking what was yielded neither skips nor repeats an article.
+        Once the target has a cursor (``advance_target``), only articles changed after it
+        are looked at, in the order they changed, up to ``upto`` (default: the current
+        position); before that, every article, oldest first. Safe to interleave with
+        ``mark_written``: pages are keyed on position, so marking what was yielded
+        neither skips nor repeats an article.
         """
         joined, stale = publish_state.pending_join(target)
-        return self._stream(
-            f"list pending articles for {target}",
-            where=[stale],
-            from_=joined,
-            with_html=with_html,
-            newest_first=False,
-            batch=batch,
-        )
+        with self._read(f"read the cursor of {target}") as conn:
+            since = changes.publish_cursor(conn, target)
+            if since is not None and upto is None:
+                upto = changes.position(conn)
+        action = f"list pending articles for {target}"
+        options = {"where": [stale], "from_": joined, "with_html": with_html, "batch": batch}
+        if since is None:
+            return self._stream(action, articles.iter_pages, newest_first=False, **options)
+        assert upto is not None
+        return self._stream(action, articles.iter_changed, since=since, upto=upto, **options)
+
+    def advance_target(self, target: str, upto: int) -> None:
+        """Record that ``target`` has written every article changed up to ``upto``.
+
+        Call it after a complete ``pending`` pass read with the same ``upto`` (taken from
+        ``change_position`` before the pass); the next ``pending`` starts after it.
+        """
+        with self._write(f"record the position of {target}") as conn:
+            changes.set_publish_cursor(conn, target, upto)
 
     def mark_written(
         self,
@@ -304,14 +364,37 @@ class Store:
         with self._read(f"read files written by {target}") as conn:
             return publish_state.written_files(conn, target)
 
+    def written_names(
+        self, targets: Sequence[str], keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        """The file each of ``keys`` was written to by any of ``targets`` (the last target
+        listed wins when several wrote one)."""
+        with self._read("read written file names") as conn:
+            return publish_state.names_of(conn, targets, keys)
+
+    def file_owners(
+        self, targets: Sequence[str], names: Sequence[str]
+    ) -> dict[str, tuple[str, str]]:
+        """Which article (feed_key, article_id) each of ``names`` was written for."""
+        with self._read("read written file owners") as conn:
+            return publish_state.owners_of(conn, targets, names)
+
     def targets(self) -> list[str]:
         """Names of every target that has recorded written posts."""
         with self._read("list publish targets") as conn:
-            return publish_state.targets(conn)
+            return changes.targets(conn)
+
+    def reset_target(self, target: str) -> None:
+        """Make every post of ``target`` pending again (a full republish), keeping the
+        names of the files they were written to."""
+        with self._write(f"reset target {target}") as conn:
+            changes.forget_cursor(conn, target)
+            publish_state.mark_stale(conn, target=target)
 
     def forget_target(self, target: str) -> int:
         """Forget everything ``target`` wrote (a full republish); returns rows removed."""
         with self._write(f"forget target {target}") as conn:
+            changes.forget_cursor(conn, target)
             return publish_state.forget_target(conn, target)
 
     # -- retention ---------------------------------------------------------------------------
@@ -351,76 +434,3 @@ class Store:
 
 def _now(now: datetime | None) -> datetime:
     return datetime.now(UTC) if now is None else to_utc(now, "now")
-
-
-def open_store(url_or_path: str | Path) -> Store:
-    """Open (creating or migrating as needed) the store at a SQLite path or a database URL.
-
-    ``url_or_path``: a file path (SQLite), ``sqlite:///path``, or
-    ``postgresql+psycopg://user:pass@host/db`` (``postgresql://`` means the same). Add
-    ``?options=-csearch_path%3Dname`` to a PostgreSQL URL to keep the store in a schema.
-    """
-    url, display = _parse(url_or_path)
-    if url.get_backend_name() == "sqlite":
-        database = url.database or ""
-        if database in ("", ":memory:") or database.startswith("file:"):
-            raise StoreError(f"cannot open database {display}: give a file path, not {database!r}")
-        engine = _sqlite_engine(url)
-        store = Store(engine, display=display, lock_path=Path(database + ".lock"))
-    else:
-        engine = sa.create_engine(url, pool_pre_ping=True)
-        store = Store(engine, display=display, lock_path=None)
-    try:
-        store._migrate()
-    except BaseException:
-        engine.dispose()
-        raise
-    return store
-
-
-def _parse(url_or_path: str | Path) -> tuple[URL, str]:
-    if isinstance(url_or_path, Path) or "://" not in url_or_path:
-        path = str(url_or_path)
-        return URL.create("sqlite+pysqlite", database=path), path
-    try:
-        url = make_url(url_or_path)
-    except ArgumentError as exc:
-        raise StoreError(f"cannot open database: {exc}") from exc
-    display = url.render_as_string(hide_password=True)
-    backend = url.get_backend_name()
-    if backend == "postgresql" and url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")  # the one PostgreSQL driver we ship
-    elif backend == "sqlite":
-        url = url.set(drivername="sqlite+pysqlite")
-    elif backend != "postgresql":
-        raise StoreError(
-            f"cannot open database {display}: only SQLite and PostgreSQL are supported"
-        )
-    return url, display
-
-
-def _sqlite_engine(url: URL) -> Engine:
-    engine = sa.create_engine(url)
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, record: Any) -> None:
-        # Let SQLAlchemy, not the sqlite3 module, decide when a transaction begins.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            # WAL: readers never block the writer, nor the writer readers.
-            cursor.execute("PRAGMA journal_mode = WAL")
-            # NORMAL is crash-safe under WAL (a power cut may lose the last commit, never
-            # half of one), and saves an fsync per transaction.
-            cursor.execute("PRAGMA synchronous = NORMAL")
-            cursor.execute("PRAGMA foreign_keys = ON")
-        finally:
-            cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("newsdesk_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine

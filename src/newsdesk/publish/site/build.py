@@ -1,77 +1,110 @@
-"""``build_site``: render the whole static site into out_dir, touching only what changed.
+"""``build_site``: bring out_dir up to date with the articles, touching only what changed.
 
-Every page has an *inputs* string: the hashes of the articles it shows (``Entry.meta``,
-which covers the content hash and every field a page prints) plus its own navigation.
-Theme, options and the group list form one fingerprint kept beside the manifest, so they
-are not hashed into each of 50,000 pages.
+A build first learns what changed: a store lists the articles changed or removed since
+the position the state file recorded (a list of articles is compared with the state
+instead). Only the pages those changes reach are rendered: the articles themselves,
+their neighbours, the pages of each list from where an article entered or left it up
+to the list's first page, the Atom feeds and archive when they show them. Anything that
+changes every page (theme, options, the groups in the navigation, another source) makes
+a cold build: every page rendered again from one pass over the articles, resumable if
+interrupted, writing only pages whose bytes differ.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
+import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup
-
-from newsdesk.hashing import article_content_hash
 from newsdesk.models import Article
 
-from .atom import render_atom
-from .catalog import Catalog, Entry, Listing, make_catalog, paginate
+from .cold import cold_build
+from .incremental import COLD_AFTER, Delta, list_changes, store_changes
 from .options import BuildReport, FeedHealth, SiteOptions
 from .output import Output, digest
+from .pages import Pages
 from .render import Renderer
 from .search import FOLDER, Doc, SearchIndex
-from .text import excerpt, plain_text
-from .theme import load_theme
-from .times import TIME_FORMAT, display_time
+from .search.index import remove_index
+from .source import ArticleSource, ListSource
+from .state import SiteState, default_state_file
+from .theme import Theme, load_theme
+from .times import TIME_FORMAT
 
-__all__ = ["Progress", "build_site"]
+__all__ = ["OLD_MANIFEST", "Progress", "build_site"]
 
 Progress = Callable[[str, int, int], None]
+OLD_MANIFEST = ".newsdesk-site.sqlite"  # where versions before 0.2 kept the state: in out_dir
+
+# Bump when what pages hold changes shape, so old states rebuild once.
+# "5": times carry their zone's name (site.timezone).
+_INPUTS_VERSION = "5"
+_PROBE_IMAGE = "https://example.invalid/newsdesk-probe.jpg"
 
 
 def _silent(stage: str, done: int, total: int) -> None:
     pass
 
 
-# Bump when the meaning of page inputs changes, so old manifests stop matching.
-# "3": non-http links and images are dropped, Atom links use base_url's origin.
-_INPUTS_VERSION = "4"
-_PROBE_IMAGE = "https://example.invalid/newsdesk-probe.jpg"
-
-
 def build_site(
     out_dir: Path,
     *,
-    articles: Iterable[Article],
-    load_html: Callable[[Article], str],
     feeds: Sequence[FeedHealth],
     options: SiteOptions,
+    articles: Iterable[Article] | None = None,
+    load_html: Callable[[Article], str] | None = None,
+    source: ArticleSource | None = None,
+    state_file: Path | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Render the site into ``out_dir``; pages whose inputs did not change are left alone.
+    """Render the site into ``out_dir``; pages whose content did not change are left alone.
 
-    ``progress(stage, done, total)`` is told how far the long stages are ("articles": the
-    article pages checked, "search": the articles indexed), for a progress bar.
+    Articles come from ``source`` (e.g. ``StoreSource(store)``), or from ``articles``
+    (light ones get their body from ``load_html``). ``state_file`` (default: beside
+    out_dir, see ``default_state_file``) is what makes the next build incremental.
+    ``progress(stage, done, total)`` is told how far the long stages are ("articles",
+    "lists", "search"), for a progress bar.
     """
+    if source is None:
+        if articles is None:
+            raise TypeError("build_site needs articles= or source=")
+        source = ListSource(articles, load_html)
+    out_dir = Path(out_dir)
+    state_path = Path(state_file) if state_file is not None else default_state_file(out_dir)
+    _move_old_manifest(out_dir, state_path)
     with _cyclic_gc_paused():
-        return _build_site(out_dir, articles, load_html, feeds, options, progress)
+        state = SiteState(state_path, ZoneInfo(options.timezone))
+        try:
+            build = _Build(out_dir, state, source, feeds, options, progress or _silent)
+            return build.run()
+        finally:
+            state.close()
+
+
+def _move_old_manifest(out_dir: Path, state_path: Path) -> None:
+    """Take the state file older versions kept inside out_dir out of the uploaded folder
+    (its page hashes are kept, so the first build rewrites only pages that differ)."""
+    old = out_dir / OLD_MANIFEST
+    if not old.exists():
+        return
+    if state_path.exists():
+        old.unlink()
+    else:
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(old, state_path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        (out_dir / (OLD_MANIFEST + suffix)).unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
-    """A build keeps ~10 objects per article alive and makes almost no reference cycles;
-    the cyclic GC walking 50,000 articles over and over cost a quarter of a rebuild
-    (measured: 1.43 s -> 1.05 s), while peak memory stayed the same without it."""
+    """A build makes almost no reference cycles; the cyclic GC walking its many live
+    objects again and again cost a quarter of a rebuild at 50,000 articles."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -81,268 +114,173 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build_site(
-    out_dir: Path,
-    articles: Iterable[Article],
-    load_html: Callable[[Article], str],
-    feeds: Sequence[FeedHealth],
-    options: SiteOptions,
-    progress: Progress | None,
-) -> BuildReport:
-    started = time.perf_counter()
-    out_dir = Path(out_dir)
-    zone = ZoneInfo(options.timezone)
-    theme = load_theme(options.theme_dir)
-    catalog = make_catalog(articles, zone)
-    probe = options.image_url(_PROBE_IMAGE)  # image_url is a function: fingerprint what it does
-    fingerprint = digest(
-        _INPUTS_VERSION,
-        theme.fingerprint,
-        options.title,
-        options.description,
-        options.base_url,
-        options.root,
-        str(options.per_page),
-        options.placeholder or "",
-        options.language,
-        options.timezone,
-        str(options.excerpt_chars),
-        str(options.feed_entries),
-        probe,
-        # Only feeds whose mapping differs: adding an ordinary feed changes no page.
-        *sorted(
-            f"{k}={own}"
-            for k, fn in options.feed_image_urls.items()
-            if (own := fn(_PROBE_IMAGE)) != probe
-        ),
-        repr(catalog.groups),
-    )
-    out = Output(out_dir, fingerprint, force=options.force)
-    renderer = Renderer(theme, options, catalog.groups)
-    build = _Build(out, catalog, renderer, load_html, options, progress or _silent)
-    try:
-        build.article_pages()
-        build.list_pages()
-        build.feeds()
-        build.extra_pages(feeds, zone)
-        for name, data in sorted(theme.static.items()):
-            out.write(f"static/{name}", "static", data)
-    except BaseException:
-        # Pages already replaced are fine on their own; the old manifest makes the next
-        # build compare against what it knew, and re-render whatever differs.
-        out.abort()
-        raise
-    searched, search_seconds = False, 0.0
-    try:
-        deleted = out.finish(catalog.by_uid.keys())
-        if options.search:
-            t = time.perf_counter()
-            state = None if options.force else out.load_state("search")
-            # Results show URLs, dates and excerpts: only what changes those re-indexes
-            # everything (not a theme or a title change).
-            search_fp = digest(
-                options.root, options.timezone, str(options.excerpt_chars), TIME_FORMAT
-            )
-            index = SearchIndex(out_dir / FOLDER, state, search_fp)
-            live = {e.uid: e.meta for e in catalog.entries}
-            searched = index.update(
-                live, build.search_doc, progress=functools.partial(progress or _silent, "search")
-            )
-            if searched:
-                # Saved after index.json: a crash in between leaves the old state, whose
-                # segments are all still on disk, and the next build redoes the update.
-                out.save_state("search", index.state)
-            search_seconds = time.perf_counter() - t
-    finally:
-        out.close()
-    return BuildReport(
-        pages_written=len(out.written),
-        pages_unchanged=out.unchanged,
-        pages_deleted=len(deleted),
-        articles=len(catalog.entries),
-        seconds=time.perf_counter() - started,
-        search_seconds=search_seconds,
-        search_indexed=searched,
-        written=tuple(out.written),
-        deleted=tuple(deleted),
-    )
-
-
 class _Build:
-    """One build's state: which bodies were loaded, which cards were rendered."""
-
     def __init__(
         self,
-        out: Output,
-        catalog: Catalog,
-        renderer: Renderer,
-        load_html: Callable[[Article], str],
+        out_dir: Path,
+        state: SiteState,
+        source: ArticleSource,
+        feeds: Sequence[FeedHealth],
         options: SiteOptions,
         progress: Progress,
     ) -> None:
-        self.progress = progress
-        self.out, self.catalog, self.r = out, catalog, renderer
-        self.load_html, self.options = load_html, options
-        self._cards: dict[str, Markup] = {}
-        # Bodies that Atom feeds need, kept when article pages load them anyway.
-        n = options.feed_entries
-        self._feed_uids = {e.uid for e in catalog.entries[:n]}
-        for lst in catalog.sources:
-            self._feed_uids.update(e.uid for e in lst.entries[:n])
-        self._bodies: dict[str, str] = {}
+        self.out_dir, self.state, self.source = out_dir, state, source
+        self.feeds, self.options, self.progress = feeds, options, progress
+        self.zone = ZoneInfo(options.timezone)
+        self.theme = load_theme(options.theme_dir)
+        self.started = time.perf_counter()
+        self.cold_searched = False  # a cold build wrote the search index itself
+        self._index: SearchIndex | None = None
 
-    def _html(self, e: Entry) -> str:
-        return e.article.html or self.load_html(e.article)
-
-    def _body(self, e: Entry, html: str | None = None) -> str:
-        body = self._bodies.get(e.uid)
-        if body is None:
-            body = self.r.body(self._html(e) if html is None else html, e.article.feed_key)
-            if e.uid in self._feed_uids:
-                self._bodies[e.uid] = body
-        return body
-
-    def _excerpt(self, e: Entry) -> str:
-        if e.excerpt is None:
-            e.excerpt = self.out.excerpt(e.uid)
-        if e.excerpt is None:  # the cache lost it: derive it again
-            e.excerpt = excerpt(self._html(e), self.options.excerpt_chars)
-        return e.excerpt
-
-    def search_doc(self, uid: str) -> Doc:
-        """The search index's view of an article.
-
-        The body is loaded again rather than kept from rendering: at a cold build, holding
-        every body until indexing would cost more memory than a second read costs time.
-        """
-        e = self.catalog.by_uid[uid]
-        a = e.article
-        text = " ".join((plain_text(self._html(e)), a.author, a.source, a.channel, a.group))
-        place = f"{a.source} · {a.channel}"
-        result = (self.r.url(e.folder), a.title, e.display, place, self._excerpt(e), e.iso)
-        return Doc(a.title, text, result, a.published.timestamp())
-
-    def article_pages(self) -> None:
-        entries = self.catalog.entries
-        # After a theme or options change, cached excerpts may be stale (excerpt_chars) too.
-        known = self.out.contents if self.out.inputs_valid else {}
-        contents: list[str] = []
-        loaded: dict[str, str] = {}  # bodies read only to hash them, kept for rendering
-        for e in entries:
-            a = e.article
-            content = a.content_hash
-            if not content:  # nothing to tell an update by: hash the body itself
-                html = loaded[e.uid] = self._html(e)
-                content = "body:" + article_content_hash(replace(a, html=html))
-            contents.append(content)
-            e.meta = digest(
-                e.uid,
-                content,
-                a.title,
-                a.link or "",
-                a.author,
-                e.iso,
-                a.group,
-                a.source,
-                a.channel,
-                e.folder,
-                e.source_folder,
-                e.channel_folder,
-                a.head_image or "",
-            )
-        total = len(entries)
-        for done, (e, content) in enumerate(zip(entries, contents, strict=True)):
-            if done % 512 == 0:
-                self.progress("articles", done, total)
-            path = e.folder + "index.html"
-            inputs = f"{e.meta}{e.older.meta if e.older else '-'}{e.newer.meta if e.newer else '-'}"
-            same_content = known.get(e.uid) == content
-            hashed = loaded.pop(e.uid, None)
-            if same_content and self.out.fresh(path, inputs):
-                continue  # neither loaded nor rendered
-            html = self._html(e) if hashed is None else hashed
-            if not same_content:
-                e.excerpt = excerpt(html, self.options.excerpt_chars)
-                self.out.remember(e.uid, content, e.excerpt)
-            self.out.write(path, inputs, self.r.article(e, self._body(e, html)))
-        self.progress("articles", total, total)
-
-    def _card(self, e: Entry) -> Markup:
-        card = self._cards.get(e.uid)
-        if card is None:
-            self._excerpt(e)
-            card = self._cards[e.uid] = self.r.card(e)
-        return card
-
-    def list_pages(self) -> None:
-        if not self.catalog.entries:
-            self.out.write("index.html", "empty", self.r.empty_home())
-        for lst in self.catalog.listings:
-            own = digest(lst.kind, lst.title, repr(lst.crumbs), repr(lst.children), lst.feed or "")
-            for page in paginate(lst, self.options.per_page):
-                if not page.entries:  # only an empty home; written above
-                    continue
-                path = page.folder + "index.html"
-                inputs = digest(
-                    own,
-                    page.newer or "-",
-                    page.older or "-",
-                    "".join([e.meta for e in page.entries]),
-                )
-                if not self.out.fresh(path, inputs):
-                    cards = [self._card(e) for e in page.entries]
-                    self.out.write(path, inputs, self.r.listing(lst, page, cards))
-
-    def _feed(self, path: str, title: str, folder: str, entries: list[Entry]) -> None:
-        items = entries[: self.options.feed_entries]
-        inputs = digest("atom", title, "".join([e.meta for e in items]))
-        if self.out.fresh(path, inputs):
-            return
-        # Links already carry the root path: prefix only scheme://host (base_path may differ
-        # from base_url's path, so cutting the root's length off base_url is wrong).
-        base = urlsplit(self.options.base_url)
-        origin = f"{base.scheme}://{base.netloc}" if base.scheme and base.netloc else ""
-        for e in items:
-            self._excerpt(e)
-        data = render_atom(
-            title=title,
-            feed_id=f"urn:newsdesk:feed:{folder or 'home'}",
-            self_href=origin + self.r.url(path),
-            site_href=origin + self.r.url(folder),
-            language=self.options.language,
-            items=[(e, origin + self.r.url(e.folder), self._body(e)) for e in items],
+    def _base_fingerprint(self, theme: Theme) -> str:
+        o = self.options
+        probe = o.image_url(_PROBE_IMAGE)  # image_url is a function: fingerprint what it does
+        return digest(
+            _INPUTS_VERSION,
+            theme.fingerprint,
+            o.title,
+            o.description,
+            o.base_url,
+            o.root,
+            str(o.per_page),
+            o.placeholder or "",
+            o.language,
+            o.timezone,
+            str(o.excerpt_chars),
+            str(o.feed_entries),
+            str(o.search_enabled),
+            probe,
+            # Only feeds whose mapping differs: adding an ordinary feed changes no page.
+            *sorted(
+                f"{k}={own}"
+                for k, fn in o.feed_image_urls.items()
+                if (own := fn(_PROBE_IMAGE)) != probe
+            ),
+            self.source.identity,
+            os.fspath(self.out_dir.resolve()),
         )
-        self.out.write(path, inputs, data)
 
-    def feeds(self) -> None:
-        self._feed("atom.xml", self.options.title, "", self.catalog.entries)
-        for lst in self.catalog.sources:
-            assert lst.feed is not None
-            self._feed(lst.feed, f"{lst.title} · {self.options.title}", lst.folder, lst.entries)
+    def run(self) -> BuildReport:
+        st, o = self.state, self.options
+        base = self._base_fingerprint(self.theme)
+        cold = st.get("cold")
+        resume = cold is not None and cold.get("base") == base and not o.force
+        search_seconds, searched = 0.0, False
+        out: Output | None = None
+        # out_dir deleted or emptied behind the state's back: what the state says is on
+        # disk is not, so everything is built again.
+        lost = not (self.out_dir / "index.html").is_file()
+        if lost and not resume:  # (a cold build in progress has not written it yet)
+            st.forget_all_pages()
+        if not (
+            resume or o.force or lost or st.get("base") != base or st.get("position", -1) == -1
+        ):
+            out = self._incremental(base)  # None: the navigation changed, or too much
+        if out is None:  # a cold build: resumed, or everything changed
+            out = cold_build(self, base, resume=resume)
+        try:
+            t = time.perf_counter()
+            searched = self._search(out) or self.cold_searched
+            search_seconds = time.perf_counter() - t
+            st.commit()
+        finally:
+            out.close()
+        return BuildReport(
+            pages_written=out.written_count,
+            pages_unchanged=out.unchanged,
+            pages_deleted=out.deleted_count,
+            articles=st.home.count,
+            seconds=time.perf_counter() - self.started,
+            search_seconds=search_seconds,
+            search_indexed=searched,
+            written=tuple(out.written),
+            deleted=tuple(out.deleted),
+        )
 
-    def extra_pages(self, feeds: Sequence[FeedHealth], zone: ZoneInfo) -> None:
-        months: list[Listing] = self.catalog.months
-        links = {
-            (lst.entries[0].article.group, lst.title): lst.folder
-            for lst in self.catalog.sources
-            if lst.entries
-        }
+    # Parts shared by cold and incremental builds
 
-        def fmt(when: datetime) -> tuple[str, str]:
-            return display_time(when, zone)
+    def renderer(self) -> Renderer:
+        groups = [(g.name, g.folder) for g in self.state.groups()]
+        return Renderer(self.theme, self.options, groups)
 
-        pages: dict[str, tuple[str, Callable[[], bytes]]] = {
-            "archive/index.html": (
-                digest("archive", *(f"{m.folder}{len(m.entries)}" for m in months)),
-                lambda: self.r.archive(months),
-            ),
-            "search/index.html": ("search", self.r.search),
-            "404.html": ("404", self.r.not_found),
-            "sources/index.html": (
-                digest("sources", repr([(f, links.get((f.group, f.source))) for f in feeds])),
-                lambda: self.r.sources(feeds, {k: self.r.url(v) for k, v in links.items()}, fmt),
-            ),
-        }
-        for path, (inputs, render) in pages.items():
-            if not self.out.fresh(path, inputs):
-                self.out.write(path, inputs, render())
+    def pages(self, out: Output, renderer: Renderer) -> Pages:
+        return Pages(self.state, out, renderer, self.options, self.source, self.zone)
+
+    def search_index(self) -> SearchIndex:
+        """The build's search index (one per build); a new or lost one queues everything."""
+        if self._index is None:
+            o = self.options
+            # Results show URLs, dates and excerpts: only what changes those re-indexes
+            # everything (not a theme or a title change).
+            fingerprint = digest(o.root, o.timezone, str(o.excerpt_chars), TIME_FORMAT)
+            self._index = SearchIndex(self.out_dir / FOLDER, self.state.db, fingerprint)
+            if self._index.reset:
+                self._index.queue_rows("SELECT uid FROM entries")
+        return self._index
+
+    def _search(self, out: Output) -> bool:
+        """Index what is queued (``site.search_interval`` may defer it); with search
+        turned off, remove the index a past build left."""
+        if not self.options.search_enabled:
+            return remove_index(self.out_dir / FOLDER, self.state.db)
+        index = self.search_index()
+        if not self.options.search:
+            return False
+        pages = self.pages(out, self.renderer())
+        return index.update(
+            arrange=self._arrange,
+            load=lambda uids: self._docs(pages, uids),
+            progress=lambda done, total: self.progress("search", done, total),
+        )
+
+    def _arrange(self, uids: Sequence[str]) -> list[str]:
+        """The uids that are on the site, newest first."""
+        found: list[tuple[str, str]] = []
+        for i in range(0, len(uids), 500):
+            part = list(uids[i : i + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.state.db.execute(
+                f"SELECT sk, uid FROM entries WHERE uid IN ({marks})", part
+            )
+            found.extend(rows)
+        return [uid for _, uid in sorted(found)]
+
+    def _docs(self, pages: Pages, uids: Sequence[str]) -> Iterator[tuple[str, Doc]]:
+        for i in range(0, len(uids), 250):
+            part = list(uids[i : i + 250])
+            rows = self.state.rows(part)
+            keys = [(rows[u][2], rows[u][3]) for u in part if u in rows]
+            full = self.source.articles(keys)
+            for uid in part:
+                row = rows.get(uid)
+                if row is None or (row[2], row[3]) not in full:
+                    continue
+                e = self.state.entry(row)
+                e.article = full[(row[2], row[3])]
+                yield uid, pages.search_doc(e)
+
+    # Incremental builds
+
+    def _incremental(self, base: str) -> Output | None:
+        st = self.state
+        since, upto = st.get("position"), self.source.position()
+        delta = Delta(self.state, self.options, self.zone)
+        if upto is not None and since is not None:
+            if upto - since > max(COLD_AFTER, st.home.count // 2):
+                return None
+            removed, changed = store_changes(self.source, since, upto)
+        else:
+            removed, changed = list_changes(self.source, st, delta)
+        delta.apply(removed, changed)
+        groups = repr([(g.name, g.folder) for g in st.groups()])
+        if groups != st.get("groups"):
+            st.rollback()
+            return None
+        out = Output(self.out_dir, st, st.get("gen", 0))
+        pages = self.pages(out, self.renderer())
+        delta.render(pages, self.feeds, self.progress)
+        if self.options.search_enabled:
+            self.search_index().queue(delta.search_uids())
+        out.flush()
+        st.put("position", upto if upto is not None else 0)
+        return out

@@ -1,21 +1,31 @@
-"""Light metadata for every article, and the lists the site shows them in.
+"""What the site knows about each article and list, and how lists are cut into pages.
 
-Only this metadata stays in memory for the whole build; article bodies are loaded one at
-a time when a page must be rendered.
+An ``Entry`` is one article's light metadata plus what the site derives from it (folder,
+dates, excerpt, sort key); the build keeps entries in its state file, never all of them
+in memory. A ``Listing`` is a paginated list: home, a group, a source, a channel or a
+month. Pages are anchored at the oldest entry, so a new article changes only the first
+page of each list it is in (``page_span``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from newsdesk.models import Article
 
-from .paths import article_id, unique_slugs
-from .times import display_time
+from .paths import article_id
+from .times import display_text
 
-__all__ = ["Catalog", "Entry", "Listing", "Page", "make_catalog", "paginate"]
+__all__ = ["Entry", "Listing", "page_count", "page_folder", "page_span", "sort_key"]
+
+# Sort keys: newest first, ties by uid, as one text column the state can index.
+_LATEST = 1 << 62
+
+
+def sort_key(published: datetime, uid: str) -> str:
+    micros = round(published.timestamp() * 1_000_000)
+    return f"{_LATEST - micros:016x}{uid}"
 
 
 class Entry:
@@ -24,7 +34,6 @@ class Entry:
     __slots__ = (
         "article",
         "channel_folder",
-        "day",
         "display",
         "excerpt",
         "folder",
@@ -32,8 +41,7 @@ class Entry:
         "iso",
         "meta",
         "month",
-        "newer",
-        "older",
+        "sk",
         "source_folder",
         "uid",
     )
@@ -41,170 +49,83 @@ class Entry:
     def __init__(self, article: Article, zone: tzinfo) -> None:
         self.article = article
         self.uid = article_id(article.feed_key, article.article_id)
-        iso, self.display = display_time(article.published, zone)
-        self.iso = iso
-        self.day = iso[:10]
+        # Slices of one isoformat() call: strftime costs several times more.
+        self.iso = article.published.astimezone(zone).isoformat()
+        self.sk = sort_key(article.published, self.uid)
+        self._derive(zone)
+        self.group_folder = self.source_folder = self.channel_folder = ""
+        self.excerpt = ""
+        self.meta = ""  # hash of everything about the article a page can show
+
+    def _derive(self, zone: tzinfo) -> None:
+        iso = self.iso
+        self.display = display_text(iso, zone)
         self.month = f"{iso[:4]}/{iso[5:7]}"
         self.folder = f"a/{self.month}/{self.uid}/"
-        self.group_folder = self.source_folder = self.channel_folder = ""
-        self.excerpt: str | None = None
-        self.meta = ""  # hash of everything about the article a page can show
-        self.older: Entry | None = None  # neighbours within the same source
-        self.newer: Entry | None = None
 
+    @property
+    def day(self) -> str:
+        return self.iso[:10]
 
-@dataclass
-class Page:
-    """One page of a listing: its folder, its entries (newest first) and its neighbours."""
-
-    folder: str
-    entries: list[Entry]
-    number: int  # counted from the oldest page, so a page keeps its number as lists grow
-    newer: str | None  # folder of the page with newer entries
-    older: str | None
+    @classmethod
+    def restored(
+        cls, article: Article, uid: str, iso: str, sk: str, excerpt: str, zone: tzinfo
+    ) -> Entry:
+        """An entry as the state file keeps it (``iso`` is already in ``zone``)."""
+        e = cls.__new__(cls)
+        e.article, e.uid, e.iso, e.sk, e.excerpt, e.meta = article, uid, iso, sk, excerpt, ""
+        e._derive(zone)
+        e.group_folder = e.source_folder = e.channel_folder = ""
+        return e
 
 
 @dataclass
 class Listing:
     """A paginated list of entries: home, a group, a source, a channel or a month."""
 
+    id: int
     kind: str  # "home" | "group" | "source" | "channel" | "month"
+    name: str  # a group/source/channel name, "YYYY/MM", or "" for home
+    parent: int  # the group of a source, the source of a channel; 0 otherwise
     folder: str
-    title: str
-    entries: list[Entry]
-    crumbs: tuple[tuple[str, str], ...] = ()  # (title, folder) from the top, excluding self
-    children: tuple[tuple[str, str], ...] = ()  # (title, folder) one level down
-    feed: str | None = None  # the Atom file for this listing, if it has one
+    count: int = 0
+    children: list[int] = field(default_factory=list)  # filled by the state when loaded
+
+    @property
+    def title(self) -> str:
+        if self.kind == "month":
+            year, month = self.name.split("/")
+            return f"{year} 年 {int(month)} 月"
+        return self.name
+
+    @property
+    def feed(self) -> str | None:
+        """The Atom file of this listing, if it has one (home and sources)."""
+        if self.kind == "home":
+            return "atom.xml"
+        return self.folder + "atom.xml" if self.kind == "source" else None
 
 
-@dataclass
-class Catalog:
-    entries: list[Entry]  # newest first
-    by_uid: dict[str, Entry] = field(default_factory=dict)
-    listings: list[Listing] = field(default_factory=list)
-    groups: list[tuple[str, str]] = field(default_factory=list)  # (name, folder) for the nav
-    sources: list[Listing] = field(default_factory=list)
-    months: list[Listing] = field(default_factory=list)
+def page_count(total: int, per_page: int) -> int:
+    return max(1, total // max(1, per_page))
 
 
-def make_catalog(articles: Iterable[Article], zone: tzinfo) -> Catalog:
-    """Index articles (any order) into entries, neighbours and listings."""
-    by_uid: dict[str, Entry] = {}
-    for article in articles:
-        entry = Entry(article, zone)
-        known = by_uid.get(entry.uid)
-        if known is None or known.article.published <= article.published:  # a repeat
-            by_uid[entry.uid] = entry
-    # Newest first, ties by id: two stable C-level sorts instead of a Python key tuple.
-    entries = sorted(by_uid.values(), key=_uid)
-    entries.sort(key=_published, reverse=True)
-
-    tree: dict[str, dict[str, dict[str, list[Entry]]]] = {}
-    for e in entries:
-        a = e.article
-        tree.setdefault(a.group, {}).setdefault(a.source, {}).setdefault(a.channel, []).append(e)
-
-    catalog = Catalog(entries, by_uid)
-    home = Listing("home", "", "", entries, feed="atom.xml")
-    catalog.listings.append(home)
-    group_slugs = unique_slugs(set(tree))
-    for group in sorted(tree, key=group_slugs.__getitem__):
-        sources = tree[group]
-        gfolder = f"g/{group_slugs[group]}/"
-        source_slugs = unique_slugs(set(sources))
-        glist = Listing("group", gfolder, group, [], crumbs=(("首页", ""),))
-        catalog.groups.append((group, gfolder))
-        catalog.listings.append(glist)
-        children = []
-        for source in sorted(sources, key=source_slugs.__getitem__):
-            channels = sources[source]
-            sfolder = f"{gfolder}{source_slugs[source]}/"
-            children.append((source, sfolder))
-            channel_slugs = unique_slugs(set(channels))
-            slist = Listing(
-                "source",
-                sfolder,
-                source,
-                [],
-                crumbs=(*glist.crumbs, (group, gfolder)),
-                feed=sfolder + "atom.xml",
-            )
-            catalog.listings.append(slist)
-            catalog.sources.append(slist)
-            grandchildren = []
-            for channel in sorted(channels, key=channel_slugs.__getitem__):
-                cfolder = f"{sfolder}{channel_slugs[channel]}/"
-                grandchildren.append((channel, cfolder))
-                clist = Listing(
-                    "channel",
-                    cfolder,
-                    channel,
-                    channels[channel],
-                    crumbs=(*slist.crumbs, (source, sfolder)),
-                )
-                catalog.listings.append(clist)
-                for e in clist.entries:
-                    e.group_folder, e.source_folder, e.channel_folder = gfolder, sfolder, cfolder
-            slist.children = tuple(grandchildren)
-        glist.children = tuple(children)
-
-    # Group and source lists, newest first, filled in one pass over the sorted entries.
-    by_folder = {lst.folder: lst for lst in catalog.listings}
-    months: dict[str, list[Entry]] = {}
-    for e in entries:
-        by_folder[e.group_folder].entries.append(e)
-        by_folder[e.source_folder].entries.append(e)
-        months.setdefault(e.month, []).append(e)
-    for slist in catalog.sources:
-        for newer, older in zip(slist.entries, slist.entries[1:], strict=False):
-            newer.older, older.newer = older, newer
-    for month, items in months.items():
-        year, mm = month.split("/")
-        lst = Listing(
-            "month",
-            f"archive/{month}/",
-            f"{year} 年 {int(mm)} 月",
-            items,
-            crumbs=(("首页", ""), ("归档", "archive/")),
-        )
-        catalog.months.append(lst)
-        catalog.listings.append(lst)
-    return catalog
+def page_folder(listing: Listing, number: int, count: int) -> str:
+    return listing.folder if number == count else f"{listing.folder}page/{number}/"
 
 
-def _uid(e: Entry) -> str:
-    return e.uid
-
-
-def _published(e: Entry) -> datetime:
-    return e.article.published
-
-
-def paginate(listing: Listing, per_page: int) -> list[Page]:
-    """Split a listing into pages anchored at the oldest entry.
+def page_span(number: int, count: int, total: int, per_page: int) -> tuple[int, int]:
+    """(offset from the newest entry, length) of page ``number`` of ``count``.
 
     Page 1 holds the oldest ``per_page`` entries, page 2 the next, and the first page
-    (the listing's own folder) holds the newest ``per_page`` to ``2 * per_page - 1``.
-    A new article therefore changes only the first page, not every page of the list.
+    (the listing's own folder, number ``count``) the newest ``per_page`` to
+    ``2 * per_page - 1``. A new article therefore changes only the first page.
     """
-    items, size = listing.entries, max(1, per_page)
-    total = len(items)
-    count = max(1, total // size)
+    if number == count:
+        return 0, total - (count - 1) * per_page
+    return total - number * per_page, per_page
 
-    def folder(number: int) -> str:
-        return listing.folder if number == count else f"{listing.folder}page/{number}/"
 
-    pages = []
-    for number in range(count, 0, -1):
-        start = 0 if number == count else total - number * size
-        end = total - (number - 1) * size
-        pages.append(
-            Page(
-                folder=folder(number),
-                entries=items[start:end],
-                number=number,
-                newer=folder(number + 1) if number < count else None,
-                older=folder(number - 1) if number > 1 else None,
-            )
-        )
-    return pages
+def page_of(older: int, count: int, per_page: int) -> int:
+    """The page holding the entry with ``older`` entries older than it."""
+    return min(count, older // per_page + 1)

@@ -51,6 +51,9 @@ class SiteOptions:
     excerpt_chars: int = 110
     feed_entries: int = 20  # entries per Atom feed
     search: bool = True  # update the search index (search-index/) with what changed
+    # False removes the search index (and its state); True keeps one (updated when
+    # ``search``, else later: ``site.search_interval``).
+    search_enabled: bool = True
     force: bool = False  # ignore the manifest and re-render every page
 
     def image_url_of(self, feed_key: str) -> Callable[[str], str]:

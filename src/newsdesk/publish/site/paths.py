@@ -9,13 +9,17 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import TypeGuard
 from urllib.parse import quote, urlsplit
 
-__all__ = ["article_id", "href", "is_http", "slugify", "unique_slugs"]
+__all__ = ["article_id", "free_slug", "href", "is_http", "slugify", "unique_slugs"]
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _PLAIN = re.compile(r"[A-Za-z0-9/_.~-]*")
+# An http(s) URL whose host is plain letters, digits, dots and dashes (an optional port),
+# then a path or nothing: what urlsplit would accept too, without the cost.
+_PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f\x7f]*)?\Z")
 
 
 def slugify(name: str) -> str:
@@ -30,17 +34,24 @@ def unique_slugs(names: set[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     taken: set[str] = set()
     for name in sorted(names):
-        slug = base = slugify(name)
-        tries = 0
-        # A suffixed slug can equal another name's own slug ("B", "b", "B-cb5332"): retry
-        # with a new suffix until free. The first suffix is kept as it was, so URLs stay put.
-        while slug in taken or slug in _RESERVED:
-            tries += 1
-            salted = name if tries == 1 else f"{name}\0{tries}"
-            slug = f"{base}-{_short_hash(salted, 3)}"
+        slug = out[name] = free_slug(name, taken.__contains__)
         taken.add(slug)
-        out[name] = slug
     return out
+
+
+def free_slug(name: str, taken: Callable[[str], bool]) -> str:
+    """``slugify(name)``, or a salted variant of it when ``taken`` (or reserved).
+
+    A suffixed slug can equal another name's own slug ("B", "b", "B-cb5332"): retry with
+    a new suffix until free. The first suffix is kept as it was, so URLs stay put.
+    """
+    slug = base = slugify(name)
+    tries = 0
+    while taken(slug) or slug in _RESERVED:
+        tries += 1
+        salted = name if tries == 1 else f"{name}\0{tries}"
+        slug = f"{base}-{_short_hash(salted, 3)}"
+    return slug
 
 
 # Folder names the site uses itself, next to group folders in ``g/``.
@@ -59,6 +70,8 @@ def is_http(url: str | None) -> TypeGuard[str]:
     """
     if not url:
         return False
+    if _PLAIN_HTTP.match(url):  # the usual case, decided without parsing
+        return True
     try:
         # urlsplit drops what browsers drop too (leading controls, tabs and newlines), so
         # "\tjava\nscript:" is seen as the javascript: URL a browser would run.

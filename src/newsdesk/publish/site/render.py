@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,14 +12,30 @@ from markupsafe import Markup
 
 from newsdesk.imageproxy.rewrite import rewrite_images
 
-from .catalog import Entry, Listing, Page
+from .catalog import Entry
 from .options import FeedHealth, SiteOptions
 from .paths import href, is_http
 from .search.index import FOLDER as SEARCH_FOLDER
 from .search.index import MANIFEST as SEARCH_MANIFEST
 from .theme import Theme
 
-__all__ = ["Renderer"]
+__all__ = ["ListPage", "Renderer"]
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a listing, as the list template shows it."""
+
+    kind: str  # "home" | "group" | "source" | "channel" | "month"
+    title: str
+    section: str  # the top navigation tab it belongs under
+    folder: str  # this page's folder
+    crumbs: tuple[tuple[str, str], ...]  # (title, folder) from the top, excluding self
+    children: tuple[tuple[str, str], ...]  # (title, folder) one level down
+    feed: str | None  # the listing's Atom file
+    newer: str | None  # folder of the page with newer entries
+    older: str | None
+    days: tuple[str, str]  # (oldest day, newest day) on the page
 
 
 class Renderer:
@@ -48,7 +64,7 @@ class Renderer:
                     "groups": [(name, self.url(folder)) for name, folder in groups],
                     "archive": self.url("archive/"),
                     "sources": self.url("sources/"),
-                    "search": self.url("search/"),
+                    "search": self.url("search/") if options.search_enabled else "",
                     "feed": self.url("atom.xml"),
                     "css": self.url("static/site.css") + "?v=" + theme.asset_version("site.css"),
                     "js": self.url("static/site.js") + "?v=" + theme.asset_version("site.js"),
@@ -125,33 +141,25 @@ class Renderer:
             )
         )
 
-    def listing(self, lst: Listing, page: Page, cards: Sequence[Markup]) -> bytes:
-        first, last = page.entries[0], page.entries[-1]
+    def listing(self, page: ListPage, cards: Sequence[Markup]) -> bytes:
         return (
             self._template("list.html")
             .render(
-                **self._chrome(self._section(lst)),
-                kind=lst.kind,
-                title=lst.title or self.options.title,
-                crumbs=self._crumbs(lst.crumbs),
-                children=self._crumbs(lst.children),
+                **self._chrome(page.section),
+                kind=page.kind,
+                title=page.title or self.options.title,
+                crumbs=self._crumbs(page.crumbs),
+                children=self._crumbs(page.children),
                 cards=cards,
                 is_first=page.newer is None,
-                range=(last.day, first.day),
+                range=page.days,
                 newer=self.url(page.newer) if page.newer is not None else None,
                 older=self.url(page.older) if page.older is not None else None,
                 canonical=self.url(page.folder),
-                feed=self.url(lst.feed) if lst.feed else None,
+                feed=self.url(page.feed) if page.feed else None,
             )
             .encode("utf-8")
         )
-
-    @staticmethod
-    def _section(lst: Listing) -> str:
-        """Which top navigation tab a listing belongs under."""
-        if lst.kind in ("home", "month"):
-            return "home" if lst.kind == "home" else "archive"
-        return "g:" + (lst.title if lst.kind == "group" else lst.crumbs[1][0])
 
     def empty_home(self) -> bytes:
         return (
@@ -173,7 +181,7 @@ class Renderer:
             .encode("utf-8")
         )
 
-    def article(self, e: Entry, body: str) -> bytes:
+    def article(self, e: Entry, body: str, older: Entry | None, newer: Entry | None) -> bytes:
         a = e.article
         link = a.link if is_http(a.link) else None
         head_image = a.head_image if is_http(a.head_image) else None
@@ -195,8 +203,8 @@ class Renderer:
                 article=a,
                 body=Markup(body),
                 crumbs=self._crumbs(crumbs),
-                older=self._entry(e.older) if e.older else None,
-                newer=self._entry(e.newer) if e.newer else None,
+                older=self._entry(older) if older else None,
+                newer=self._entry(newer) if newer else None,
                 image=self.thumb(e) if head_image else None,
                 canonical=self.url(e.folder),
                 feed=self.url(e.source_folder + "atom.xml"),
@@ -204,13 +212,12 @@ class Renderer:
             .encode("utf-8")
         )
 
-    def archive(self, months: Sequence[Listing]) -> bytes:
+    def archive(self, months: Sequence[tuple[str, str, int]]) -> bytes:
+        """``months``: (folder, title, article count) of every month."""
         years: dict[str, list[tuple[str, str, int]]] = {}
-        for m in sorted(months, key=lambda m: m.folder, reverse=True):
-            year, month = m.folder.split("/")[1:3]
-            years.setdefault(year, []).append(
-                (f"{int(month)} 月", self.url(m.folder), len(m.entries))
-            )
+        for folder, _title, count in sorted(months, reverse=True):
+            year, month = folder.split("/")[1:3]
+            years.setdefault(year, []).append((f"{int(month)} 月", self.url(folder), count))
         return (
             self._template("archive.html")
             .render(

@@ -8,10 +8,11 @@ import re
 __all__ = ["excerpt", "plain_text", "xml_safe"]
 
 _SPACE = re.compile(r"\s+")
-# Not prose: code blocks make noisy card excerpts, and the rest is never visible.
-_HIDDEN = re.compile(
-    r"<(script|style|noscript|template|pre)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
-)
+# Never visible: left out of excerpts and of the search index.
+_INVISIBLE = r"script|style|noscript|template"
+_HIDDEN = re.compile(rf"<({_INVISIBLE})\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+# Code blocks are searchable, but make noisy card excerpts.
+_NOT_PROSE = re.compile(rf"<({_INVISIBLE}|pre)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>|<[^>]*$")  # a tag, or one cut off at the end of the slice
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 # Characters XML 1.0 forbids; feeds sometimes carry them and one would break the Atom file.
@@ -27,8 +28,8 @@ def excerpt(html: str, limit: int) -> str:
     if not html:
         return ""
     # Markup outweighs text; a window of 12x the limit holds enough text in practice.
-    head = _HIDDEN.sub(" ", _COMMENT.sub(" ", html[: limit * 12 + 200]))
-    text = _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", head))).strip()
+    head = _NOT_PROSE.sub(" ", _COMMENT.sub(" ", html[: limit * 12 + 200]))
+    text = _text(head)
     if len(text) <= limit:
         if len(head) < len(html) and len(text) < limit:  # markup-heavy: look at all of it
             return _whole(html, limit)
@@ -37,7 +38,7 @@ def excerpt(html: str, limit: int) -> str:
 
 
 def _whole(html: str, limit: int) -> str:
-    text = plain_text(html)
+    text = _text(_NOT_PROSE.sub(" ", _COMMENT.sub(" ", html)))
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
@@ -46,6 +47,9 @@ def xml_safe(text: str) -> str:
 
 
 def plain_text(html: str) -> str:
-    """All visible text of a (sanitized) body, for the search index."""
-    head = _HIDDEN.sub(" ", _COMMENT.sub(" ", html))
-    return _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", head))).strip()
+    """All visible text of a (sanitized) body, code blocks included: the search index."""
+    return _text(_HIDDEN.sub(" ", _COMMENT.sub(" ", html)))
+
+
+def _text(markup: str) -> str:
+    return _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", markup))).strip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
-__all__ = ["TIME_FORMAT", "display_time", "zone_label"]
+__all__ = ["TIME_FORMAT", "display_text", "display_time", "zone_label"]
 
 # Part of what the search index is fingerprinted by: its results carry display times.
 TIME_FORMAT = "YYYY-MM-DD HH:MM ZONE"
@@ -37,3 +37,20 @@ def display_time(moment: datetime, zone: tzinfo) -> tuple[str, str]:
     iso = local.isoformat()
     # Slices of one isoformat() call: strftime costs several times more at 50k articles.
     return iso, f"{iso[:10]} {iso[11:16]} {zone_label(local)}"
+
+
+_labels: dict[tuple[tzinfo, str, str], str] = {}
+
+
+def display_text(iso: str, zone: tzinfo) -> str:
+    """The text of ``display_time`` from its ``datetime`` attribute (an isoformat already
+    in ``zone``), as the site state keeps it. The zone's name depends on the year and the
+    offset only, so it is computed once per pair (a cold build restores every entry)."""
+    offset = iso[19:]
+    if offset[:1] == ".":  # microseconds
+        offset = offset[7:]
+    key = (zone, iso[:4], offset)
+    label = _labels.get(key)
+    if label is None:
+        label = _labels[key] = zone_label(datetime.fromisoformat(iso).astimezone(zone))
+    return f"{iso[:10]} {iso[11:16]} {label}"

@@ -1,6 +1,9 @@
-"""Full-text search for the static site: an incremental index of JSON files (``index``),
-tokenized the same way in Python and in the search page's JS (``tokens``)."""
+"""Full-text search for the static site: an incremental index of JSON files (``index``)
+in immutable segments (``segment``), tokenized the same way in Python and in the search
+page's JS (``tokens``)."""
 
-from .index import FOLDER, Doc, SearchIndex
+from . import worker
+from .index import FOLDER, SearchIndex
+from .segment import Doc
 
-__all__ = ["FOLDER", "Doc", "SearchIndex"]
+__all__ = ["FOLDER", "Doc", "SearchIndex", "worker"]
