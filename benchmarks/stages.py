@@ -28,7 +28,7 @@ SEAMS: tuple[tuple[str, str, str], ...] = (
     ("newsdesk.process", "clean_html", "clean"),
     ("newsdesk.process", "process_feed", "process (ids, dates, head image)"),
     ("newsdesk.process", "keyed_entries", "process: ids, raw hashes"),
-    ("newsdesk.pipeline", "_reconcile", "store: read stored ids"),
+    ("newsdesk.pipeline.items", "reconcile", "store: read stored ids"),
     ("newsdesk.store.store", "Store.get_articles", "store: read stored ids"),
     ("newsdesk.store.store", "Store.save_feed", "store: save_feed"),
     ("newsdesk.store.store", "Store.sync_feeds", "store: other"),
@@ -40,7 +40,8 @@ SEAMS: tuple[tuple[str, str, str], ...] = (
     ("newsdesk.publish.writer", "flush_to_disk", "publish: sync to disk"),
     ("newsdesk.store.store", "Store.pending", "publish: read pending"),
     ("newsdesk.store.store", "Store.mark_written", "publish: record written"),
-    ("newsdesk.store.store", "Store.written_files", "publish: read pending"),
+    ("newsdesk.store.store", "Store.written_names", "publish: read pending"),
+    ("newsdesk.store.store", "Store.file_owners", "publish: read pending"),
 )
 
 cpu: dict[str, float] = defaultdict(float)

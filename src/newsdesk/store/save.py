@@ -15,7 +15,7 @@ from newsdesk.models import Article
 from newsdesk.store import articles as articles_table
 from newsdesk.store import tombstones
 from newsdesk.store._sql import chunks
-from newsdesk.store.articles import content_hash
+from newsdesk.store.article_rows import content_hash, to_row
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +87,9 @@ def save_articles(
             continue
         old = stored.get(article_id)
         if old is None:
-            inserts.append(articles_table.to_row(item, now))
+            inserts.append(to_row(item, now))
         elif old[0] != content_hash(item):
-            updates.append(articles_table.to_row(item, now))
+            updates.append(to_row(item, now))
         else:
             unchanged += 1
             if item.raw_hash and item.raw_hash != old[1]:

@@ -9,16 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from types import TracebackType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
 
 from newsdesk.models import Article, FeedHints, FeedSource, FeedState
-from newsdesk.store import articles, changes, feeds, lock, migrations, publish_state, tombstones
+from newsdesk.store import articles, feeds, lock, publish_state, tombstones
 from newsdesk.store._sql import to_utc, translate_errors
+from newsdesk.store.bookkeeping import PublishBookkeeping
 from newsdesk.store.save import SaveReport, save_articles
 
 
@@ -30,55 +28,8 @@ class Pruned(NamedTuple):
     files: dict[str, str]  # target -> filename
 
 
-class Store:
+class Store(PublishBookkeeping):
     """A newsdesk database. Make one with ``open_store``; see the package docstring."""
-
-    def __init__(self, engine: Engine, *, display: str, lock_path: Path | None) -> None:
-        self._engine = engine
-        # Writers on SQLite take the write lock at BEGIN (see _sqlite_engine), not on
-        # their first write, so two writers queue on busy_timeout instead of failing.
-        self._writer = engine.execution_options(newsdesk_write=True)
-        self.display = display
-        self._lock_path = lock_path
-        self.schema_version = 0
-
-    # -- lifecycle ---------------------------------------------------------------
-
-    @property
-    def dialect(self) -> str:
-        """The backend: ``sqlite`` or ``postgresql``."""
-        return self._engine.dialect.name
-
-    def close(self) -> None:
-        self._engine.dispose()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"<Store {self.display} schema v{self.schema_version}>"
-
-    @contextmanager
-    def _write(self, action: str) -> Iterator[Connection]:
-        with translate_errors(f"cannot {action} in {self.display}"), self._writer.begin() as conn:
-            yield conn
-
-    @contextmanager
-    def _read(self, action: str) -> Iterator[Connection]:
-        with translate_errors(f"cannot {action} in {self.display}"), self._engine.connect() as conn:
-            yield conn
-
-    def _migrate(self) -> None:
-        with translate_errors(f"cannot open database {self.display}"), self._writer.begin() as conn:
-            self.schema_version = migrations.migrate(conn, self.display)
 
     # -- run lock ------------------------------------------------------------------
 
@@ -278,124 +229,6 @@ class Store:
         (one query per 250 keys)."""
         with self._read("read articles") as conn:
             return articles.get_many(conn, list(dict.fromkeys(keys)), with_html=with_html)
-
-    def _stream(self, action: str, pages: Any, **options: Any) -> Iterator[Article]:
-        """``pages`` (iter_pages or iter_changed) on fresh connections, errors translated."""
-        with translate_errors(f"cannot {action} in {self.display}"):
-            yield from pages(self._engine.connect, **options)
-
-    # -- the change feed (changes.py) ---------------------------------------------------
-
-    def change_position(self) -> int:
-        """The number of the latest committed article change; grows with every change."""
-        with self._read("read the change position") as conn:
-            return changes.position(conn)
-
-    def iter_changed(
-        self, since: int, upto: int, *, with_html: bool = True, batch: int = 500
-    ) -> Iterator[Article]:
-        """Articles inserted or changed in (since, upto], in the order they changed."""
-        return self._stream(
-            "read changed articles",
-            articles.iter_changed,
-            since=since,
-            upto=upto,
-            with_html=with_html,
-            batch=batch,
-        )
-
-    def iter_removed(self, since: int, upto: int) -> Iterator[tuple[str, str]]:
-        """(feed_key, article_id) of articles deleted or re-keyed in (since, upto].
-
-        A key may have come back since (a re-keyed feed changed back): readers apply
-        removals first, then ``iter_changed`` over the same range.
-        """
-        with translate_errors(f"cannot read removed articles in {self.display}"):
-            yield from changes.iter_removed(self._engine.connect, since, upto)
-
-    # -- publishing bookkeeping ----------------------------------------------------------
-
-    def pending(
-        self, target: str, *, with_html: bool = True, batch: int = 500, upto: int | None = None
-    ) -> Iterator[Article]:
-        """Articles whose current content_hash ``target`` has not recorded as written.
-
-        Once the target has a cursor (``advance_target``), only articles changed after it
-        are looked at, in the order they changed, up to ``upto`` (default: the current
-        position); before that, every article, oldest first. Safe to interleave with
-        ``mark_written``: pages are keyed on position, so marking what was yielded
-        neither skips nor repeats an article.
-        """
-        joined, stale = publish_state.pending_join(target)
-        with self._read(f"read the cursor of {target}") as conn:
-            since = changes.publish_cursor(conn, target)
-            if since is not None and upto is None:
-                upto = changes.position(conn)
-        action = f"list pending articles for {target}"
-        options = {"where": [stale], "from_": joined, "with_html": with_html, "batch": batch}
-        if since is None:
-            return self._stream(action, articles.iter_pages, newest_first=False, **options)
-        assert upto is not None
-        return self._stream(action, articles.iter_changed, since=since, upto=upto, **options)
-
-    def advance_target(self, target: str, upto: int) -> None:
-        """Record that ``target`` has written every article changed up to ``upto``.
-
-        Call it after a complete ``pending`` pass read with the same ``upto`` (taken from
-        ``change_position`` before the pass); the next ``pending`` starts after it.
-        """
-        with self._write(f"record the position of {target}") as conn:
-            changes.set_publish_cursor(conn, target, upto)
-
-    def mark_written(
-        self,
-        target: str,
-        items: Sequence[publish_state.Written],
-        *,
-        now: datetime | None = None,
-    ) -> None:
-        """Record (feed_key, article_id, content_hash, filename) as written by ``target``."""
-        when = _now(now)
-        with self._write(f"record posts written by {target}") as conn:
-            publish_state.mark(conn, target, items, when)
-
-    def written_files(self, target: str) -> dict[tuple[str, str], str]:
-        """{(feed_key, article_id): filename} of everything ``target`` has written."""
-        with self._read(f"read files written by {target}") as conn:
-            return publish_state.written_files(conn, target)
-
-    def written_names(
-        self, targets: Sequence[str], keys: Sequence[tuple[str, str]]
-    ) -> dict[tuple[str, str], str]:
-        """The file each of ``keys`` was written to by any of ``targets`` (the last target
-        listed wins when several wrote one)."""
-        with self._read("read written file names") as conn:
-            return publish_state.names_of(conn, targets, keys)
-
-    def file_owners(
-        self, targets: Sequence[str], names: Sequence[str]
-    ) -> dict[str, tuple[str, str]]:
-        """Which article (feed_key, article_id) each of ``names`` was written for."""
-        with self._read("read written file owners") as conn:
-            return publish_state.owners_of(conn, targets, names)
-
-    def targets(self) -> list[str]:
-        """Names of every target that has recorded written posts."""
-        with self._read("list publish targets") as conn:
-            return changes.targets(conn)
-
-    def reset_target(self, target: str) -> None:
-        """Make every post of ``target`` pending again (a full republish), keeping the
-        names of the files they were written to."""
-        with self._write(f"reset target {target}") as conn:
-            changes.forget_cursor(conn, target)
-            publish_state.mark_stale(conn, target=target)
-
-    def forget_target(self, target: str) -> int:
-        """Forget everything ``target`` wrote (a full republish); returns rows removed."""
-        with self._write(f"forget target {target}") as conn:
-            changes.forget_cursor(conn, target)
-            return publish_state.forget_target(conn, target)
 
     # -- retention ---------------------------------------------------------------------------
 
