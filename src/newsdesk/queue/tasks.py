@@ -77,13 +77,14 @@ def publish_posts(context: JobContext) -> str:
     # The store's run lock keeps a `newsdesk run`/`publish` on the same store apart.
     with store.run_lock(f"newsdesk worker {runtime.name}", wait=PUBLISH_LOCK_WAIT):
         summaries = pipeline.publish(config, store)
+        new = sum(s.new for s in summaries)
+        updated = sum(s.updated for s in summaries)
+        # Said before the site is built: a failed build must not hide the posts written.
+        log.info("posts published", extra={"new": new, "updated": updated})
         if config.build_site or config.watch.build:  # the same rule as `watch`
             from newsdesk.sitebuild import build_from_store
 
             build_from_store(config, store)
-    new = sum(s.new for s in summaries)
-    updated = sum(s.updated for s in summaries)
-    log.info("posts published", extra={"new": new, "updated": updated})
     if new or updated:
         from newsdesk.watch import after_publish
 

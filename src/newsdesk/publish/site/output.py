@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -51,6 +52,10 @@ class Output:
         self._slots = threading.BoundedSemaphore(_IN_FLIGHT)
         self._error: BaseException | None = None
         self._batch: list[tuple[Path, bytes]] = []
+        # Pages queued or being written: a page written again waits for its earlier
+        # write, or two threads would race on its temporary file and its final bytes.
+        self._queued: Counter[Path] = Counter()
+        self._queued_lock = threading.Lock()
         self.fresh_state = False  # no page recorded yet: skip the lookups
 
     def write(self, path: str, data: bytes) -> None:
@@ -65,7 +70,14 @@ class Output:
                 self._record(path, out)
                 return
         self._record(path, out)
-        self._batch.append((self.root / path, data))
+        target = self.root / path
+        with self._queued_lock:
+            again = self._queued[target] > 0
+            self._queued[target] += 1
+        if again:
+            self._submit()
+            self._drain()
+        self._batch.append((target, data))
         if len(self._batch) >= _BATCH:
             self._submit()
         self.written_count += 1
@@ -93,7 +105,13 @@ class Output:
     def _store_all(self, pages: list[tuple[Path, bytes]]) -> None:
         try:
             for target, data in pages:
-                _store(target, data)
+                try:
+                    _store(target, data)
+                finally:
+                    with self._queued_lock:
+                        self._queued[target] -= 1
+                        if not self._queued[target]:
+                            del self._queued[target]
         finally:
             self._slots.release()
 
