@@ -61,3 +61,17 @@ def test_full_republishes_every_post_under_the_same_name(
     result = run_cli("publish", "--full", "-c", str(cfg))
     assert result.exit_code == 0, result.output
     assert posts(tmp_path) == before
+
+
+def test_site_state_file_is_where_the_config_says_and_never_in_out_dir(
+    server: LocalServer, write_config, tmp_path: Path
+) -> None:
+    url = server.route("/f", rss(("第一篇", "a1")), headers={"Content-Type": RSS})
+    extra = "site:\n  out_dir: ./public\n  state_file: ./state/site.sqlite\n"
+    cfg = write_config(f"  g:\n    s:\n      c: {url}\n", extra)
+    result = run_cli("run", "--build", "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "state/site.sqlite").is_file()
+    assert (tmp_path / "public/index.html").is_file()
+    assert not list((tmp_path / "public").rglob("*.sqlite*")), "out_dir is what gets uploaded"
+    assert not (tmp_path / ".public.newsdesk-site.sqlite").exists()
