@@ -104,6 +104,7 @@ _UPDATE = (
     )
     .values({name: sa.bindparam(f"b_{name}") for name in (*_CONTENT, "updated_at")})
 )
+_UPDATE_NUMBERED = _UPDATE.values(seq=sa.bindparam("b_seq"))
 _SET_RAW_HASH = (
     sa.update(articles)
     .where(
@@ -143,11 +144,15 @@ def set_raw_hashes(conn: Connection, feed_key: str, hashes: Sequence[tuple[str, 
 
 
 def update_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Replace the content of existing articles; first_seen is kept."""
-    names = ("feed_key", "article_id", *_CONTENT, "updated_at")
+    """Replace the content of existing articles; first_seen is kept. Rows that carry a
+    change number (``seq``) keep it; else the store's trigger numbers them."""
+    if not rows:
+        return
+    numbered = "seq" in rows[0]
+    names = ("feed_key", "article_id", *_CONTENT, "updated_at", *(("seq",) if numbered else ()))
     params = [{f"b_{name}": row[name] for name in names} for row in rows]
     for part in chunks(params):
-        conn.execute(_UPDATE, part)
+        conn.execute(_UPDATE_NUMBERED if numbered else _UPDATE, part)
 
 
 def set_names(conn: Connection, feed_key: str, group: str, source: str, channel: str) -> None:

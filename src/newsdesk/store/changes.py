@@ -34,6 +34,7 @@ __all__ = [
     "publish_cursors",
     "removed_between",
     "set_publish_cursor",
+    "take_numbers",
 ]
 
 change_counter = sa.Table(
@@ -89,11 +90,13 @@ _NEXT = "(SELECT value FROM change_counter WHERE id = 1)"
 
 # SQLite: AFTER triggers (a BEFORE trigger cannot set NEW.seq). recursive_triggers is off,
 # so the trigger's own UPDATE of seq does not fire the update trigger again (nor is seq
-# among the watched columns).
+# among the watched columns). They number a row one statement pair at a time, so the save
+# path numbers its rows itself (``take_numbers``) and the triggers leave numbered rows be.
 _SQLITE = (
-    f"""CREATE TRIGGER articles_seq_insert AFTER INSERT ON articles BEGIN {_BUMP}
-    UPDATE articles SET seq = {_NEXT} WHERE rowid = NEW.rowid; END""",
-    f"""CREATE TRIGGER articles_seq_update AFTER UPDATE OF {_WATCHED} ON articles BEGIN
+    f"""CREATE TRIGGER articles_seq_insert AFTER INSERT ON articles WHEN NEW.seq = 0
+    BEGIN {_BUMP} UPDATE articles SET seq = {_NEXT} WHERE rowid = NEW.rowid; END""",
+    f"""CREATE TRIGGER articles_seq_update AFTER UPDATE OF {_WATCHED} ON articles
+    WHEN NEW.seq = OLD.seq BEGIN
     {_BUMP} UPDATE articles SET seq = {_NEXT} WHERE rowid = NEW.rowid; END""",
     f"""CREATE TRIGGER articles_log_delete AFTER DELETE ON articles BEGIN {_BUMP}
     INSERT INTO article_removals (seq, feed_key, article_id)
@@ -131,6 +134,16 @@ def add_change_feed(conn: Connection) -> None:
     dialect = _SQLITE if conn.dialect.name == "sqlite" else _POSTGRES
     for statement in (*_COMMON, *dialect):
         conn.exec_driver_sql(statement)
+
+
+def take_numbers(conn: Connection, count: int) -> int:
+    """The first of ``count`` change numbers, reserved in the writer's transaction (SQLite,
+    whose one writer at a time keeps them in commit order; PostgreSQL's trigger numbers
+    every row itself)."""
+    top: int = conn.exec_driver_sql(
+        "UPDATE change_counter SET value = value + ? WHERE id = 1 RETURNING value", (count,)
+    ).scalar_one()
+    return int(top) - count + 1
 
 
 def position(conn: Connection) -> int:
