@@ -70,6 +70,20 @@ def test_renaming_a_channel_changes_its_articles(store: Store) -> None:
     assert _changed(store, store.change_position()) == []
 
 
+def test_rows_written_without_a_number_are_numbered_by_the_store(store: Store) -> None:
+    """The save path numbers a feed's rows itself; any other writer is covered by triggers."""
+    from newsdesk.store import articles as articles_table
+    from newsdesk.store.article_rows import to_row
+
+    save(store, [make_article("a1"), make_article("a2")])
+    before = store.change_position()
+    with store._write("test") as conn:  # a writer that knows nothing of change numbers
+        articles_table.insert_many(conn, [to_row(make_article("x1"), NOW)])
+        articles_table.update_many(conn, [to_row(make_article("a1", title="Edited"), NOW)])
+    assert store.change_position() == before + 2
+    assert _changed(store, before) == ["x1", "a1"]
+
+
 def test_after_advance_only_changes_are_pending(store: Store) -> None:
     save(store, [make_article("a1"), make_article("a2")])
     upto = store.change_position()

@@ -107,13 +107,22 @@ _SQLITE = (
     VALUES ({_NEXT}, OLD.feed_key, OLD.article_id); END""",
 )
 
-# PostgreSQL: the counter row's lock is held to commit, which orders numbers by commit.
+# PostgreSQL: the counter row's lock is held to commit, which orders numbers by commit. A
+# row numbered by its own counter update would leave a dead version of the counter row per
+# article; the save path takes a feed's numbers in one update instead.
 _POSTGRES = (
     """CREATE FUNCTION newsdesk_next_seq() RETURNS BIGINT AS $$
     UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value
     $$ LANGUAGE sql""",
+    # Rows the writer numbered itself (``take_numbers``) keep their number.
     """CREATE FUNCTION newsdesk_article_seq() RETURNS trigger AS $$
-    BEGIN NEW.seq := newsdesk_next_seq(); RETURN NEW; END $$ LANGUAGE plpgsql""",
+    BEGIN
+      IF (TG_OP = 'INSERT' AND NEW.seq = 0)
+         OR (TG_OP = 'UPDATE' AND NEW.seq IS NOT DISTINCT FROM OLD.seq) THEN
+        NEW.seq := newsdesk_next_seq();
+      END IF;
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql""",
     """CREATE FUNCTION newsdesk_article_removed() RETURNS trigger AS $$
     BEGIN INSERT INTO article_removals (seq, feed_key, article_id)
     VALUES (newsdesk_next_seq(), OLD.feed_key, OLD.article_id); RETURN NULL; END
@@ -136,13 +145,14 @@ def add_change_feed(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+_TAKE = sa.text("UPDATE change_counter SET value = value + :count WHERE id = 1 RETURNING value")
+
+
 def take_numbers(conn: Connection, count: int) -> int:
-    """The first of ``count`` change numbers, reserved in the writer's transaction (SQLite,
-    whose one writer at a time keeps them in commit order; PostgreSQL's trigger numbers
-    every row itself)."""
-    top: int = conn.exec_driver_sql(
-        "UPDATE change_counter SET value = value + ? WHERE id = 1 RETURNING value", (count,)
-    ).scalar_one()
+    """The first of ``count`` change numbers, reserved in the writer's transaction. It
+    holds the counter row (PostgreSQL) or the write lock (SQLite) to commit, so numbers
+    still become visible in commit order."""
+    top: int = conn.execute(_TAKE, {"count": count}).scalar_one()
     return int(top) - count + 1
 
 

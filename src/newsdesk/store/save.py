@@ -94,9 +94,9 @@ def save_articles(
             unchanged += 1
             if item.raw_hash and item.raw_hash != old[1]:
                 raw_only.append((article_id, item.raw_hash))
-    if conn.dialect.name == "sqlite" and (inserts or updates):
-        # One counter update for the feed, where the triggers would run two statements a
-        # row (a sixth of saving a feed of new items).
+    if inserts or updates:
+        # One counter update for the feed, where the triggers would update the counter
+        # row once an article (SQLite: two statements a row, a sixth of saving a feed).
         first = changes.take_numbers(conn, len(inserts) + len(updates))
         for number, row in enumerate((*inserts, *updates), start=first):
             row["seq"] = number
