@@ -104,7 +104,7 @@ class Side:
         self.database = database or str(work / "store.db")
         self.feeds = data.feeds(farm.base)
         self.config = work / "newsdesk.yaml"
-        self.config.write_text(data.config_text(Path(self.database), self.feeds))
+        self.config.write_text(data.config_text(self.database, self.feeds))
         self.env = dict(os.environ)
         if old_src is not None:
             self.env["PYTHONPATH"] = str(old_src)
@@ -232,7 +232,7 @@ def farm_rate(side: Side) -> dict[str, Any]:
     farm = side.farm
     farm.next_round()
     config = side.work / "farm.yaml"
-    config.write_text(data.config_text(Path(side.database), side.feeds, farm.urls()))
+    config.write_text(data.config_text(side.database, side.feeds, farm.urls()))
     cli = [sys.executable, "-c", "from newsdesk.cli import entry; entry()"]
     result = command([*cli, "run", "-c", str(config)], side.work, side.env)
     items = farm.count * farm.items

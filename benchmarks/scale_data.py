@@ -145,8 +145,9 @@ def fill(
     return keys
 
 
-def config_text(database: Path, all_feeds: list[Feed], extra: Sequence[str] = ()) -> str:
-    """A newsdesk.yaml listing the feeds (and ``extra`` farm feed URLs in a group of their own)."""
+def config_text(database: str, all_feeds: list[Feed], extra: Sequence[str] = ()) -> str:
+    """A newsdesk.yaml listing the feeds (and ``extra`` farm feed URLs in a group of their own);
+    ``database``: a file path or a URL (never through Path, which would fold its ``//``)."""
     lines = [
         f"database: {database}",
         "hexo_dir: ./blog",
