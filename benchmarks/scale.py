@@ -169,7 +169,8 @@ from newsdesk.publish.hexo import post_filename
 from newsdesk.store import open_store
 database, config_path, base = sys.argv[1:4]
 start, stop = int(sys.argv[4]), int(sys.argv[5])
-target = "hexo:" + pipeline._fingerprint(load_config(config_path, {}), "hexo")
+fingerprint = getattr(pipeline, "target_fingerprint", None) or pipeline._fingerprint  # old refs
+target = "hexo:" + fingerprint(load_config(config_path, {}), "hexo")
 with open_store(database) as store:
     for lo in range(start, stop, 20000):
         keys = data.fill(store, lo, min(stop, lo + 20000), data.feeds(base))

@@ -8,7 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from newsdesk.publish.site.catalog import page_count, page_of, page_span, sort_key
-from newsdesk.publish.site.paths import slugify, unique_slugs
+from newsdesk.publish.site.paths import free_slug, slugify
 
 
 def _pages(n: int, per_page: int) -> list[tuple[int, list[int]]]:
@@ -71,6 +71,10 @@ def test_slugs_keep_chinese_and_drop_unsafe_characters() -> None:
 
 
 def test_colliding_slugs_are_made_unique() -> None:
-    slugs = unique_slugs({"CnBeta", "cnbeta", "page"})
+    taken: set[str] = set()
+    slugs = {}
+    for name in ("CnBeta", "cnbeta", "page"):
+        slugs[name] = free_slug(name, taken.__contains__)
+        taken.add(slugs[name])
     assert len(set(slugs.values())) == 3
     assert slugs["page"] != "page", "reserved for pagination folders"

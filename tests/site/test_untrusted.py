@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from newsdesk.publish.site.paths import unique_slugs
+from newsdesk.publish.site.paths import free_slug
 
 from .conftest import SiteBuilder
 from .samples import new_article, sample_articles
@@ -83,10 +83,10 @@ def test_http_link_and_image_still_render(site: SiteBuilder) -> None:
 
 
 def test_suffixed_slug_never_equals_another_names_slug() -> None:
-    names = {"B", "b", "B-cb5332"}
-    slugs = unique_slugs(names)
+    names = ["B", "b", "B-cb5332"]
+    slugs = _slugs(names)
     assert len(set(slugs.values())) == 3, slugs
-    assert unique_slugs(names) == slugs, "deterministic"
+    assert _slugs(names) == slugs, "deterministic"
 
 
 def test_groups_whose_slugs_collide_build(site: SiteBuilder) -> None:
@@ -111,3 +111,13 @@ def test_the_fast_path_of_is_http_agrees_with_parsing(rest: str) -> None:
         except ValueError:
             want = False
         assert paths.is_http(url) == want, url
+
+
+def _slugs(names: list[str]) -> dict[str, str]:
+    """Slugs as the site state hands them out: each name in turn, against those taken."""
+    taken: set[str] = set()
+    out = {}
+    for name in names:
+        slug = out[name] = free_slug(name, taken.__contains__)
+        taken.add(slug)
+    return out

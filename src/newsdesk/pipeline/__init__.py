@@ -19,14 +19,13 @@ from newsdesk.models import FeedSource
 
 from .ingest import fetch_and_store, fetch_and_store_async, fetch_and_store_one, fetch_options
 from .outcomes import FeedOutcome, ProgressHook, PublishSummary, RunReport
-from .publishing import _fingerprint, image_url_for, publish, remove_published
+from .publishing import image_url_for, publish, remove_published, target_fingerprint
 
 __all__ = [
     "FeedOutcome",
     "ProgressHook",
     "PublishSummary",
     "RunReport",
-    "_fingerprint",
     "fetch_and_store",
     "fetch_and_store_async",
     "fetch_and_store_one",
@@ -35,6 +34,7 @@ __all__ = [
     "publish",
     "remove_published",
     "run",
+    "target_fingerprint",
 ]
 
 

@@ -43,7 +43,7 @@ def image_url_for(config: Config, source: FeedSource | None) -> Callable[[str], 
     return prefix_proxy(prefix)
 
 
-def _fingerprint(config: Config, target: str) -> str:
+def target_fingerprint(config: Config, target: str) -> str:
     """Changes whenever rendered output would change for every post (proxy, profile, …)."""
     parts = [
         RENDER_VERSION,
@@ -70,7 +70,7 @@ def _publish_target(config: Config, store: Any, target: str, *, full: bool) -> P
     from newsdesk.publish.writer import flush_to_disk, write_if_changed
 
     renderer, out_dir = _renderer(config, target)
-    state_name = f"{target}:{_fingerprint(config, target)}"
+    state_name = f"{target}:{target_fingerprint(config, target)}"
     marker = out_dir / _PUBLISHING
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

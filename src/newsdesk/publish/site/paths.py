@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TypeGuard
 from urllib.parse import quote, urlsplit
 
-__all__ = ["article_id", "free_slug", "href", "is_http", "slugify", "unique_slugs"]
+__all__ = ["article_id", "free_slug", "href", "is_http", "slugify"]
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _PLAIN = re.compile(r"[A-Za-z0-9/_.~-]*")
@@ -27,16 +27,6 @@ def slugify(name: str) -> str:
     slug = _UNSAFE.sub("-", unicodedata.normalize("NFKC", name).lower()).strip("-_")
     # Over-long names stay within file-system limits (255 bytes) with room to spare.
     return slug[:60].rstrip("-") or "x-" + _short_hash(name, 4)
-
-
-def unique_slugs(names: set[str]) -> dict[str, str]:
-    """Map names to slugs, making colliding slugs unique; deterministic for a given set."""
-    out: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in sorted(names):
-        slug = out[name] = free_slug(name, taken.__contains__)
-        taken.add(slug)
-    return out
 
 
 def free_slug(name: str, taken: Callable[[str], bool]) -> str:

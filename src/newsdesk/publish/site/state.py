@@ -272,9 +272,6 @@ class SiteState:
             found.update((row[0], row) for row in self.db.execute(query, part))
         return found
 
-    def entry_count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM entries").fetchone()[0])
-
     def scan(
         self, listing: Listing, *, after: str = "", limit: int = -1, newest_first: bool = True
     ) -> list[tuple[Any, ...]]:
