@@ -161,3 +161,14 @@ def test_a_deleted_output_folder_is_built_again(site: SiteBuilder) -> None:
     again = site.build()
     assert again.pages_written == first.pages_written
     assert (site.out / "index.html").is_file()
+
+
+def test_a_new_channel_renders_each_page_once(site: SiteBuilder) -> None:
+    """A new channel changes its source's pages (a new child link) while the source's
+    list shifts too: each page is rendered and written once, not once per reason."""
+    site.build(per_page=4)
+    fresh = replace(new_article(), channel="深度报道", article_id="new-channel")
+    report = site.build([*sample_articles(), fresh], per_page=4)
+    assert report.written, "the new article's pages were written"
+    repeated = sorted({p for p in report.written if report.written.count(p) > 1})
+    assert repeated == [], f"written twice: {repeated}"

@@ -183,6 +183,8 @@ class Delta:
         self._articles(pages, progress)
         size = self.options.per_page
         archive = False
+        # Pages of each list to render, from every reason at once: rendered once each.
+        wanted: dict[int, set[int]] = {}
         for lid in set(ev.shift) | set(ev.inplace):
             listing = st.listings[lid]
             total, before = listing.count, listing.count - ev.delta.get(lid, 0)
@@ -191,14 +193,15 @@ class Delta:
                 archive = True
             if (total == 0) != (before == 0) and listing.parent:  # appeared or left
                 parent = st.listings[listing.parent]
-                pages.list_pages(parent, range(1, page_count(parent.count, size) + 1))
+                every = range(1, page_count(parent.count, size) + 1)
+                wanted.setdefault(parent.id, set()).update(every)
             if total == 0:
                 if listing.kind != "home":  # an empty home says so, below
                     self._drop_listing(pages, listing)
                 else:
                     pages.out.delete(p for p in st.pages_under("page/") if p.count("/") == 2)
                 continue
-            numbers: set[int] = set()
+            numbers = wanted.setdefault(lid, set())
             if lid in ev.shift:
                 older = max(0, total - st.newer_count(listing, ev.shift[lid]) - 1)
                 numbers.update(range(page_of(older, count, size), count + 1))
@@ -206,12 +209,15 @@ class Delta:
             for sk in ev.inplace.get(lid, ()):
                 older = max(0, total - st.newer_count(listing, sk) - 1)
                 numbers.add(page_of(older, count, size))
-            pages.list_pages(listing, numbers)
             if count < old_count:  # numbered pages that are gone (the first one moved up)
                 pages.out.delete(
                     page_folder(listing, n, old_count) + "index.html"
                     for n in range(count, old_count)
                 )
+        for lid, numbers in wanted.items():
+            listing = st.listings[lid]
+            if listing.count:  # an emptied list was dropped above
+                pages.list_pages(listing, numbers)
         if st.home.count == 0:
             pages.empty_home()
         for lid, keys in ev.tops.items():
