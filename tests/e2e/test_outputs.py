@@ -109,6 +109,12 @@ def test_full_text_fetches_the_article_page(
     assert "第二段继续讲述" in text and "买买买" not in text
     assert run_cli("run", "-c", str(cfg)).exit_code == 0
     assert len(server.requests("/article/1")) == 1  # stored articles are not re-fetched
+    # The feed edits its item: still no second fetch, and the full text stays.
+    server.route("/summaries", feed.replace(b"just a teaser", b"an edited teaser"))
+    assert run_cli("run", "-c", str(cfg)).exit_code == 0
+    assert len(server.requests("/article/1")) == 1
+    text = next(iter(posts(tmp_path).values()))
+    assert "第二段继续讲述" in text, "the stored full text is kept"
 
 
 def test_watch_stops_cleanly_on_sigterm(server: LocalServer, write_config, tmp_path: Path) -> None:

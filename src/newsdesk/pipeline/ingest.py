@@ -225,7 +225,9 @@ async def _ingest(
         else []
     )
     if options.full_text:
-        articles = await with_full_text(store, client, config, source, parsed, articles, when)
+        articles = await with_full_text(
+            store, known, client, config, source, parsed, articles, when
+        )
     kept, filtered = items.by_rules(config, source, articles)
     kept = items.reconcile(store, source, kept, known, asked)
     report = store.save_feed(
