@@ -12,7 +12,7 @@ from newsdesk.hashing import article_content_hash
 from newsdesk.models import Article
 from newsdesk.store._sql import to_utc
 
-__all__ = ["aware", "content_hash", "from_row", "to_row"]
+__all__ = ["aware", "from_row", "to_row"]
 
 
 def aware(value: datetime | str) -> datetime:
@@ -20,11 +20,6 @@ def aware(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def content_hash(article: Article) -> str:
-    """The article's hash; computed here (by the same formula) only when it is empty."""
-    return article_content_hash(article)
 
 
 def to_row(article: Article, now: datetime) -> dict[str, Any]:
@@ -43,7 +38,7 @@ def to_row(article: Article, now: datetime) -> dict[str, Any]:
         "published_offset_minutes": int(offset.total_seconds() // 60),
         "html": article.html,
         "head_image": article.head_image,
-        "content_hash": content_hash(article),
+        "content_hash": article_content_hash(article),
         "extra": json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
         "first_seen": article.first_seen or now,
         "updated_at": now,

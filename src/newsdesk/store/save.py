@@ -11,11 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from newsdesk.hashing import article_content_hash
 from newsdesk.models import Article
 from newsdesk.store import articles as articles_table
 from newsdesk.store import changes, tombstones
 from newsdesk.store._sql import chunks
-from newsdesk.store.article_rows import content_hash, to_row
+from newsdesk.store.article_rows import to_row
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def save_articles(
         old = stored.get(article_id)
         if old is None:
             inserts.append(to_row(item, now))
-        elif old[0] != content_hash(item):
+        elif old[0] != article_content_hash(item):
             updates.append(to_row(item, now))
         else:
             unchanged += 1
@@ -171,7 +172,7 @@ def _detect_guid_migration(conn: Connection, feed_key: str, items: list[Article]
     links = [i.link for i in items if i.link]
     by_link = articles_table.ids_matching(conn, feed_key, "link", links)
     by_hash = articles_table.ids_matching(
-        conn, feed_key, "content_hash", [content_hash(i) for i in items]
+        conn, feed_key, "content_hash", [article_content_hash(i) for i in items]
     )
     dead_by_link = tombstones.ids_by_link(conn, feed_key, links)
     renames: dict[str, str] = {}
@@ -180,7 +181,7 @@ def _detect_guid_migration(conn: Connection, feed_key: str, items: list[Article]
         # A link shared by several articles (a feed that links every item to its home
         # page) identifies nothing, so it falls through to the hash.
         link_ids = by_link.get(item.link, []) if item.link else []
-        hash_ids = by_hash.get(content_hash(item), [])
+        hash_ids = by_hash.get(article_content_hash(item), [])
         dead_ids = dead_by_link.get(item.link, []) if item.link else []
         if len(link_ids) == 1:
             renames[item.article_id] = link_ids[0]
